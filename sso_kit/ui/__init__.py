@@ -1,0 +1,55 @@
+"""ipywidgets for the tutorial notebooks: forms, login panel, tables, badges.
+
+Every widget is a small ``VBox`` (or ``HTML``) subclass whose work lives in plain methods, so the
+same code runs when a learner clicks in JupyterLab and when papermill or nbval run the notebook
+headless (``SSO_KIT_HEADLESS=1``). The functions that touch AWS or the sandbox are injectable so
+the widgets can be unit-tested with fakes. Widgets are imported lazily: ``import sso_kit.ui`` does
+not load boto3.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+__all__ = [
+    "AccountRolePicker",
+    "BucketTable",
+    "LoginPanel",
+    "LogoutPanel",
+    "ProfileForm",
+    "StatusBadge",
+    "StatusMessage",
+    "is_interactive",
+]
+
+_LAZY = {
+    "AccountRolePicker": "forms",
+    "ProfileForm": "forms",
+    "LoginPanel": "login_panel",
+    "BucketTable": "tables",
+    "LogoutPanel": "logout_panel",
+    "StatusBadge": "badges",
+    "StatusMessage": "messages",
+}
+
+
+def is_interactive(param: bool | None = None) -> bool:
+    """Decide whether a notebook waits for clicks.
+
+    An explicit ``True``/``False`` (a papermill parameter) wins; ``None`` means "interactive
+    unless ``SSO_KIT_HEADLESS=1``", which nbval and ``sso-kit tutorial run`` set.
+    """
+    if param is not None:
+        return bool(param)
+    return os.environ.get("SSO_KIT_HEADLESS", "").strip().lower() not in {"1", "true", "yes"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sso_kit.ui' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"sso_kit.ui.{module}"), name)
+    globals()[name] = value
+    return value

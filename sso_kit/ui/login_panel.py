@@ -1,0 +1,212 @@
+"""The login panel: verification link, user code, QR code, countdown, live status, Cancel.
+
+A running cell never sees widget clicks (ipykernel queues comm messages behind it), so the
+panel never waits inside a cell: "Log in" starts the device authorization and a background
+thread polls with :meth:`DeviceLogin.poll_once`, updating widgets (never printing) as it goes.
+Headless runs call :meth:`LoginPanel.run_headless`, which does the same and waits for the thread.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import ipywidgets as widgets
+
+from sso_kit.errors import LoginCancelledError, LoginError
+from sso_kit.ui.messages import StatusMessage, guarded
+
+
+def qr_svg(data: str) -> bytes:
+    """An SVG QR code of ``data`` (pure Python: qrcode's SVG backend needs no Pillow)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=8)
+    return image.to_string(encoding="unicode").encode()
+
+
+def _epoch(value: Any) -> float:
+    """Seconds since the epoch for a datetime (naive = UTC) or a number."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.timestamp()
+    return float(value)
+
+
+def _local_time(value: Any) -> str:
+    return datetime.fromtimestamp(_epoch(value)).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _device_login(profile: str | None, sso_session: str | None) -> Any:
+    from sso_kit.login import DeviceLogin
+
+    return DeviceLogin(profile=profile, sso_session=sso_session)
+
+
+class LoginPanel(widgets.VBox):
+    """Everything the learner needs to approve a device login, updated live."""
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        sso_session: str | None = None,
+        *,
+        device_login: Callable[[str | None, str | None], Any] = _device_login,
+        clock: Callable[[], float] = time.time,
+        tick: float = 1.0,
+    ) -> None:
+        self.profile, self.sso_session = profile, sso_session
+        self._factory, self._clock, self._tick = device_login, clock, tick
+        self._flow: Any = None
+        self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self.pending: Any = None
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.login_button = widgets.Button(description="Log in", button_style="primary")
+        self.link = widgets.HTML()
+        self.user_code = widgets.HTML()
+        self.qr = widgets.Image(format="svg+xml", width=180, height=180)
+        self.qr.layout.display = "none"
+        self.countdown = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Expires")
+        self.countdown.layout.visibility = "hidden"
+        self.status = StatusMessage("Not started. Click Log in.", css_class="sso-login-status")
+        self.cancel_button = widgets.Button(description="Cancel", disabled=True)
+        for widget, css in (
+            (self.login_button, "sso-login-button"),
+            (self.link, "sso-verification-link"),
+            (self.user_code, "sso-user-code"),
+            (self.qr, "sso-qr"),
+            (self.cancel_button, "sso-cancel"),
+        ):
+            widget.add_class(css)
+        self.login_button.on_click(guarded(self.status, self.start))
+        self.cancel_button.on_click(guarded(self.status, self.cancel))
+        code_box = widgets.VBox([self.link, self.user_code, self.countdown, self.cancel_button])
+        super().__init__(
+            [
+                self.login_button,
+                widgets.HBox([code_box, self.qr]),
+                self.status,
+            ]
+        )
+
+    # -- flow -------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """True while the background poller is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> Any:
+        """Start the device authorization, show it, and poll in the background."""
+        if self.running:
+            self.status.show("A login is already waiting for approval.", "warn")
+            return self.pending
+        self.result, self.error = None, None
+        self._cancel = threading.Event()
+        self.status.show("Starting the device authorization…")
+        self._flow = self._factory(self.profile, self.sso_session)
+        pending = self._flow.start()
+        self.pending = pending
+        self._show_pending(pending)
+        self.login_button.disabled = True
+        self.cancel_button.disabled = False
+        self.status.show("Waiting for you to approve the code in the browser…")
+        self._thread = threading.Thread(target=self._poll, name="sso-kit-login", daemon=True)
+        self._thread.start()
+        return pending
+
+    def _show_pending(self, pending: Any) -> None:
+        complete = pending.verification_uri_complete or pending.verification_uri
+        link = html.escape(complete, quote=True)
+        self.link.value = (
+            f'<a href="{link}" target="_blank" rel="noopener">Open the sign-in page</a>'
+            f" ({html.escape(pending.verification_uri)})"
+        )
+        code = html.escape(pending.user_code)
+        self.user_code.value = (
+            '<div>Check that the page shows this code:</div><div style="font:bold 2em monospace;'
+            f'letter-spacing:.1em;user-select:all">{code}</div>'
+        )
+        self.qr.value = qr_svg(complete)
+        self.qr.layout.display = None
+        self._expires = _epoch(pending.expires_at)
+        self._lifetime = max(self._expires - self._clock(), 1.0)
+        self.countdown.layout.visibility = "visible"
+        self._update_countdown()
+
+    def _update_countdown(self) -> float:
+        left = max(self._expires - self._clock(), 0.0)
+        self.countdown.value = left / self._lifetime
+        self.countdown.description = f"{int(left) // 60}:{int(left) % 60:02d}"
+        return left
+
+    def _poll(self) -> None:
+        """Background thread: one CreateToken per interval until a result, an error or Cancel."""
+        try:
+            next_poll = 0.0
+            while not self._cancel.is_set():
+                now = self._clock()
+                if now >= next_poll:
+                    result = self._flow.poll_once()
+                    if result is not None:
+                        self._finish(result)
+                        return
+                    interval = getattr(self._flow, "interval", None) or self.pending.interval
+                    next_poll = self._clock() + float(interval)
+                if self._update_countdown() <= 0:
+                    raise LoginError(
+                        "The user code expired before it was approved.",
+                        hint="Click Log in to get a new code.",
+                    )
+                self._cancel.wait(min(self._tick, max(next_poll - self._clock(), 0.0)))
+            raise LoginCancelledError("Login cancelled.", hint="Click Log in to start again.")
+        except BaseException as exc:  # shown in the panel; the thread must not die silently
+            self.error = exc
+            self.status.error(exc)
+        finally:
+            self.login_button.disabled = False
+            self.cancel_button.disabled = True
+
+    def _finish(self, result: Any) -> None:
+        self.result = result
+        self.countdown.layout.visibility = "hidden"
+        self.qr.layout.display = "none"
+        self.link.value = ""
+        self.user_code.value = ""
+        who = result.sso_session or self.sso_session or self.profile
+        self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
+
+    def cancel(self) -> None:
+        """Stop polling; the code on the page can no longer be used by this panel."""
+        self._cancel.set()
+        if self._flow is not None and hasattr(self._flow, "cancel"):
+            self._flow.cancel()
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until the poller ends; return the LoginResult or raise its error."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                self.cancel()
+                self._thread.join(5)
+                raise LoginError(
+                    f"Nobody approved the login within {timeout:.0f} seconds.",
+                    hint="Approve the code in the browser, or run the cell again.",
+                )
+        if self.error is not None:
+            raise self.error
+        if self.result is None:
+            raise LoginError("Login has not been started.", hint="Click Log in.")
+        return self.result
+
+    def run_headless(self, timeout: float | None = 300.0) -> Any:
+        """Start and wait: with an auto-approving sandbox this completes unattended."""
+        self.start()
+        return self.wait(timeout)
