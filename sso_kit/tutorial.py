@@ -1,0 +1,248 @@
+"""Run the whole tutorial headless with papermill: every notebook in order, one parameter set.
+
+By default the run is isolated: a temporary HOME (so ``~/.aws/config`` and the SSO caches are
+throw-away) and an auto-approving sandbox of its own, so CI and instructors never touch their
+real configuration. Executed notebooks land in ``output_dir``; the result is one
+:class:`StepResult` per notebook. The run stops at the first failing step, because every later
+step depends on the files the earlier ones wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from sso_kit.errors import SsoKitError, redact
+
+__all__ = ["NOTEBOOKS_DIR", "StepResult", "TutorialFailed", "notebook_paths", "run_tutorial"]
+
+#: The notebooks folder of a source checkout (the kit is used from a clone, see README).
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+#: Seconds one cell may run before papermill gives up (login waits at most a few seconds
+#: against the auto-approving sandbox; real AWS is never used headless unless asked).
+CELL_TIMEOUT = 600
+
+
+class TutorialFailed(SsoKitError):
+    """A tutorial step failed; the message names the notebook and the cell."""
+
+    exit_code = 1
+
+
+@dataclass
+class StepResult:
+    """The outcome of one notebook: ``status`` is ``ok``, ``failed`` or ``skipped``."""
+
+    step: str
+    status: str
+    seconds: float
+    output: Path | None = None
+    error: str | None = None
+
+
+def notebook_paths(
+    notebooks: Sequence[str] | None = None, folder: Path = NOTEBOOKS_DIR
+) -> list[Path]:
+    """The step notebooks in file order, or the ones named (by stem, prefix or path)."""
+    if not folder.is_dir():
+        raise SsoKitError(
+            f"The notebooks folder {folder} does not exist.",
+            hint="Run this from a clone of sso-kit (git clone …; make batch).",
+        )
+    every = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        return every
+    chosen: list[Path] = []
+    for name in notebooks:
+        matches = [p for p in every if p.name == name or p.stem == name or p.stem[:2] == name]
+        if not matches and Path(name).is_file():
+            matches = [Path(name).resolve()]
+        if not matches:
+            known = ", ".join(p.stem for p in every)
+            raise SsoKitError(
+                f"No tutorial notebook named {name!r}.", hint=f"Choose from: {known}."
+            )
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+@contextmanager
+def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables; the kernels inherit them."""
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def isolated_home_env(home: Path) -> dict[str, str | None]:
+    """Environment for a throw-away HOME: AWS_* variables cleared, config inside ``home``."""
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("AWS_")}
+    env.update(
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def _describe_failure(nb: Path, exc: BaseException) -> str:
+    cell = getattr(exc, "cell_index", None)
+    count = getattr(exc, "exec_count", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {cell}" if cell is not None else "a cell"
+    if count is not None:
+        where += f" (In [{count}])"
+    return redact(f"{nb.name} failed at {where}: {ename}: {evalue}")
+
+
+def format_summary(results: Sequence[StepResult]) -> str:
+    """The summary table: step, status, seconds."""
+    width = max([len("step"), *(len(r.step) for r in results)])
+    lines = [f"{'step':<{width}}  {'status':<7}  {'seconds':>7}", "-" * (width + 18)]
+    lines += [f"{r.step:<{width}}  {r.status:<7}  {r.seconds:>7.1f}" for r in results]
+    return "\n".join(lines)
+
+
+def run_tutorial(
+    output_dir: str | os.PathLike[str],
+    parameters: Mapping[str, Any] | None = None,
+    notebooks: Sequence[str] | None = None,
+    *,
+    isolated: bool = True,
+    home: str | os.PathLike[str] | None = None,
+    sandbox_url: str | None = None,
+    progress: bool = True,
+    stream: TextIO | None = None,
+) -> list[StepResult]:
+    """Execute the notebooks in order; return one StepResult each (failed steps included).
+
+    ``isolated`` uses a temporary HOME (or ``home`` if given, which is kept afterwards);
+    ``isolated=False`` uses the caller's real HOME and config. Unless ``sandbox_url`` is given
+    or the parameters say ``use_sandbox=False``, an auto-approving sandbox is started for the
+    run and stopped afterwards.
+    """
+    import papermill as pm
+    from tqdm.auto import tqdm
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = notebook_paths(notebooks)
+    params = dict(parameters or {})
+    params.setdefault("interactive", False)
+    env: dict[str, str | None] = {"SSO_KIT_HEADLESS": "1"}
+
+    temp = None
+    if isolated:
+        if home is None:
+            temp = tempfile.mkdtemp(prefix="sso-kit-home-")
+            home = temp
+        env.update(isolated_home_env(Path(home)))
+    sandbox_ctx: Any = nullcontext()
+    if sandbox_url:
+        env["SSO_KIT_SANDBOX_URL"] = sandbox_url
+    elif params.get("use_sandbox", True):
+        from sso_kit.sandbox import Sandbox
+
+        sandbox_ctx = Sandbox(host="127.0.0.1", port=0, auto_approve=True)
+
+    results: list[StepResult] = []
+    failed = False
+    bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
+    try:
+        with _environment(env), sandbox_ctx as sandbox:
+            if sandbox is not None:
+                os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
+            for nb in paths:
+                if failed:
+                    results.append(StepResult(nb.stem, "skipped", 0.0))
+                    continue
+                bar.set_postfix_str(nb.stem)
+                target = out / nb.name
+                began = time.monotonic()
+                try:
+                    pm.execute_notebook(
+                        str(nb),
+                        str(target),
+                        parameters=params,
+                        kernel_name="python3",
+                        cwd=str(nb.parent),
+                        progress_bar=False,
+                        execution_timeout=CELL_TIMEOUT,
+                        log_output=False,
+                    )
+                    results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
+                except Exception as exc:  # papermill's error, a kernel crash, a timeout
+                    failed = True
+                    results.append(
+                        StepResult(
+                            nb.stem,
+                            "failed",
+                            time.monotonic() - began,
+                            target,
+                            _describe_failure(nb, exc),
+                        )
+                    )
+                bar.update(1)
+    finally:
+        bar.close()
+        if "SSO_KIT_SANDBOX_URL" not in env:
+            os.environ.pop("SSO_KIT_SANDBOX_URL", None)
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+    return results
+
+
+def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
+    """The ``sso-kit tutorial run`` handler: run, print the table, fail naming the step."""
+    params = dict(_parse_value(v) for v in (args.parameter or []))
+    results = run_tutorial(
+        args.output_dir,
+        params,
+        args.notebooks or None,
+        isolated=not args.use_my_home,
+        home=args.home,
+        sandbox_url=args.sandbox_url,
+        progress=not args.no_progress,
+    )
+    print(format_summary(results), file=stream)
+    print(f"Executed notebooks are in {Path(args.output_dir).resolve()}", file=stream)
+    bad = [r for r in results if r.status == "failed"]
+    if bad:
+        raise TutorialFailed(
+            f"Step {bad[0].step} failed: {bad[0].error}",
+            hint=f"Open {bad[0].output} to see the error cell, fix it, and run again.",
+        )
+    return 0
+
+
+def _parse_value(pair: Sequence[str]) -> tuple[str, Any]:
+    """``-p NAME VALUE``: numbers, True/False/None like papermill's ``-p``; else a string."""
+    import ast
+
+    name, raw = pair
+    if raw in {"True", "False", "None"} or raw.lstrip("-").replace(".", "", 1).isdigit():
+        return name, ast.literal_eval(raw)
+    return name, raw

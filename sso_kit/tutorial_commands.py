@@ -1,0 +1,53 @@
+"""CLI family ``sso-kit tutorial run``: the papermill batch runner (heavy imports deferred)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def _run(args: argparse.Namespace) -> int:
+    from sso_kit.tutorial import main_run
+
+    return main_run(args)
+
+
+def register(subparsers: Any) -> None:
+    """Add ``tutorial run`` to the ``sso-kit`` parser."""
+    tutorial = subparsers.add_parser(
+        "tutorial", help="run the tutorial notebooks headless (papermill)"
+    )
+    sub = tutorial.add_subparsers(dest="tutorial_command", metavar="ACTION")
+    run = sub.add_parser(
+        "run",
+        help="run every step notebook in order and print a summary table",
+        description=(
+            "Run the tutorial notebooks in order with papermill (headless: SSO_KIT_HEADLESS=1). "
+            "By default the run uses a temporary HOME and AWS config and an auto-approving "
+            "sandbox of its own, so your real ~/.aws is never touched."
+        ),
+    )
+    run.add_argument(
+        "--output-dir", default="out/batch", help="where executed notebooks go (created)"
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a notebook parameter for every step, e.g. -p profile my-tutorial",
+    )
+    run.add_argument(
+        "--notebooks", nargs="+", metavar="NAME", help="only these steps (e.g. 00 05 06)"
+    )
+    run.add_argument(
+        "--use-my-home",
+        action="store_true",
+        help="use your real HOME and ~/.aws/config instead of a temporary one",
+    )
+    run.add_argument("--home", help="use this folder as the isolated HOME (kept afterwards)")
+    run.add_argument("--sandbox-url", help="use this running sandbox instead of starting one")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=_run)
+    tutorial.set_defaults(func=lambda _args: tutorial.print_help() or 2)
