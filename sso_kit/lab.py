@@ -1,0 +1,431 @@
+"""``sso-kit lab`` / ``make lab``: the offline sandbox and JupyterLab, started and stopped together.
+
+Why a supervisor: a learner types one command and gets JupyterLab on the tutorial with a sandbox
+it can log in to. The sandbox runs in this process (a :class:`sso_kit.sandbox.Sandbox` thread,
+not auto-approving: the learner approves in the browser); JupyterLab runs as a child process in
+its own session, so a terminal Ctrl-C reaches only this supervisor, which then stops JupyterLab,
+its kernels and the sandbox, in that order. A lock file makes a second ``make lab`` say where the
+first one is instead of fighting over ports.
+
+Top-level imports are standard library only (``sso-kit --help`` must stay cheap).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sso_kit.errors import SandboxError, SsoKitError
+
+__all__ = [
+    "LabAlreadyRunningError",
+    "LabState",
+    "free_port",
+    "jupyter_command",
+    "lab_home",
+    "read_state",
+    "register",
+    "run_lab",
+    "wait_for_jupyter",
+    "write_lab_settings",
+]
+
+START_NOTEBOOK = "00_start_here.ipynb"
+DEFAULT_PORT = 8888
+_STOP_TIMEOUT = 20.0  # seconds JupyterLab gets to shut its kernels down before SIGKILL
+
+
+class LabAlreadyRunningError(SsoKitError):
+    """Another ``sso-kit lab`` holds the lock; its address is in the message."""
+
+
+@dataclass(frozen=True)
+class LabState:
+    """What ``~/.sso-kit/lab.json`` records about the running lab (owner-only: it has the token)."""
+
+    pid: int
+    url: str  # JupyterLab on 00_start_here, with the token
+    sandbox_url: str
+    sandbox_public_url: str
+    log: str
+
+
+def lab_home() -> Path:
+    """``~/.sso-kit/lab``: lock, state, log and the kit's own JupyterLab settings."""
+    return Path.home() / ".sso-kit" / "lab"
+
+
+def _state_path() -> Path:
+    return lab_home().parent / "lab.json"
+
+
+def read_state() -> LabState | None:
+    """The state file of a running lab, or None when there is none (or it is unreadable)."""
+    try:
+        return LabState(**json.loads(_state_path().read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_state(state: LabState) -> None:
+    path = _state_path()
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(asdict(state), fh, indent=2)
+    os.replace(tmp, path)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def write_lab_settings(settings_dir: Path) -> Path:
+    """Write the kit's JupyterLab user settings: no news pop-up over the tutorial's widgets."""
+    target = (
+        settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"fetchNews": "false"}))
+    return settings_dir
+
+
+def jupyter_command(
+    *,
+    port: int,
+    token: str,
+    notebook_dir: Path,
+    settings_dir: Path,
+    workspaces_dir: Path,
+    open_browser: bool = False,
+    base_url: str = "/",
+    python: str = sys.executable,
+) -> list[str]:
+    """The JupyterLab command line: loopback only, a token, no news, opening 00_start_here."""
+    return [
+        python,
+        "-m",
+        "jupyterlab",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={notebook_dir}",
+        f"--ServerApp.base_url={base_url}",
+        f"--ServerApp.default_url=/lab/tree/{START_NOTEBOOK}",
+        f"--ServerApp.open_browser={open_browser}",
+        "--ServerApp.allow_root=True",
+        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--LabApp.workspaces_dir={workspaces_dir}",
+        "--LabApp.news_url=None",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+
+
+def wait_for_jupyter(
+    base: str, token: str, proc: subprocess.Popen[Any], *, timeout: float = 120.0
+) -> None:
+    """Poll ``/api/status`` until JupyterLab answers; fail fast if the process dies."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        f"{base.rstrip('/')}/api/status", headers={"Authorization": f"token {token}"}
+    )
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SsoKitError(
+                f"JupyterLab exited while starting (exit code {proc.returncode}).",
+                hint="Read its log (path above) for the reason, then run `make lab` again.",
+            )
+        with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=2) as resp:
+            if resp.status == 200:
+                return
+        time.sleep(0.25)
+    raise SsoKitError(
+        f"JupyterLab did not answer within {timeout:.0f} s.",
+        hint="Read its log for the reason, then run `make lab` again.",
+    )
+
+
+def _default_notebook_dir() -> Path:
+    """The repository's notebooks/ (editable install), else ./notebooks."""
+    repo = Path(__file__).resolve().parents[1] / "notebooks"
+    return repo if repo.is_dir() else Path.cwd() / "notebooks"
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """Hold the lab lock for the duration, or say where the lab that holds it is."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        state = read_state()
+        where = f" at {state.url} (pid {state.pid})" if state else ""
+        raise LabAlreadyRunningError(
+            f"sso-kit lab is already running{where}.",
+            hint="Open that address, or stop it with Ctrl-C in its terminal before starting another.",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _shielded() -> Iterator[None]:
+    """Ignore a second Ctrl-C while cleaning up, so the clean-up itself is never cut short."""
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in sigs}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM/SIGHUP like Ctrl-C so every way of stopping runs the same clean-up."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop_process_group(proc: subprocess.Popen[Any], timeout: float = _STOP_TIMEOUT) -> None:
+    """SIGTERM the child (JupyterLab stops its kernels), then SIGKILL whatever is left in its group."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # kernels or a hung server; started with setsid
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(5)
+
+
+def _banner(state: LabState, sandbox: Any) -> str:
+    user = sandbox.default_user
+    lines = [
+        "",
+        "sso-kit lab is running.",
+        "",
+        f"  JupyterLab:  {state.url}",
+        f"  Sandbox:     {state.sandbox_url}",
+    ]
+    if state.sandbox_public_url != state.sandbox_url:
+        lines.append(f"  Browser:     {state.sandbox_public_url}  (sandbox pages, via JupyterLab)")
+    lines += [
+        f"  Start URL:   {sandbox.start_url}",
+        f"  SSO region:  {sandbox.sso_region}",
+        f"  Sign in as:  {user.name}  password: {user.password}",
+        f"  Log:         {state.log}",
+        "",
+        f"Open the JupyterLab link and begin with {START_NOTEBOOK}. Press Ctrl-C to stop both.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
+    """The lab's (and so every kernel's) environment: where the running sandbox is."""
+    env = dict(base)
+    env["SSO_KIT_SANDBOX_URL"] = sandbox.url
+    env["SSO_KIT_SANDBOX_PUBLIC_URL"] = sandbox.public_url
+    env.pop("SSO_KIT_HEADLESS", None)  # a person clicks here
+    return env
+
+
+def run_lab(
+    *,
+    port: int = DEFAULT_PORT,
+    sandbox_port: int = 0,
+    public_url: str | None = None,
+    notebook_dir: Path | None = None,
+    open_browser: bool = True,
+    out: Any = None,
+) -> int:
+    """Start the sandbox and JupyterLab, print where they are, and run until interrupted."""
+    out = out or sys.stdout
+    notebook_dir = (notebook_dir or _default_notebook_dir()).resolve()
+    if not (notebook_dir / START_NOTEBOOK).is_file():
+        raise SsoKitError(
+            f"No tutorial notebooks in {notebook_dir} ({START_NOTEBOOK} is missing).",
+            hint="Run `make lab` from the sso-kit repository, or pass --notebook-dir.",
+        )
+    home = lab_home()
+    home.mkdir(parents=True, exist_ok=True)
+    with _lock(home / "lab.lock"), _sigterm_as_interrupt():
+        if port and not _port_free(port):
+            chosen = free_port()
+            print(f"Port {port} is busy; JupyterLab uses {chosen} instead.", file=out)
+            port = chosen
+        port = port or free_port()
+        sandbox_port = sandbox_port or free_port()
+
+        from sso_kit.sandbox import Sandbox
+        from sso_kit.sandbox.proxy import sandbox_public_url
+
+        env = {k: v for k, v in os.environ.items() if k != "SSO_KIT_SANDBOX_URL"}
+        public = public_url or sandbox_public_url(sandbox_port, env)
+        try:
+            sandbox = Sandbox(
+                host="127.0.0.1", port=sandbox_port, public_url=public, auto_approve=False
+            ).start()
+        except SsoKitError:
+            raise
+        except Exception as exc:
+            raise SandboxError(
+                f"The sandbox could not start on 127.0.0.1:{sandbox_port}: {exc}",
+                hint="Run `sso-kit sandbox` alone to see why, then `make lab` again.",
+            ) from exc
+        try:
+            return _serve(sandbox, env, port, notebook_dir, home, open_browser, out)
+        finally:
+            with _shielded():
+                sandbox.stop()
+                with contextlib.suppress(OSError):
+                    _state_path().unlink()
+
+
+def _serve(
+    sandbox: Any,
+    env: Mapping[str, str],
+    port: int,
+    notebook_dir: Path,
+    home: Path,
+    open_browser: bool,
+    out: Any,
+) -> int:
+    """Run JupyterLab until Ctrl-C (0) or until it dies on its own (an error)."""
+    token = secrets.token_hex(24)
+    log_path = home / "jupyter.log"
+    cmd = jupyter_command(
+        port=port,
+        token=token,
+        notebook_dir=notebook_dir,
+        settings_dir=write_lab_settings(home / "settings"),
+        workspaces_dir=home / "workspaces",
+        open_browser=open_browser,
+    )
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=notebook_dir,
+            env=_lab_environment(sandbox, env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, not JupyterLab's y/n prompt
+        )
+    try:
+        print(f"Starting JupyterLab on {base} (log: {log_path}) ...", file=out, flush=True)
+        wait_for_jupyter(base, token, proc)
+        state = LabState(
+            pid=os.getpid(),
+            url=f"{base}/lab/tree/{START_NOTEBOOK}?token={token}",
+            sandbox_url=sandbox.url,
+            sandbox_public_url=sandbox.public_url,
+            log=str(log_path),
+        )
+        _write_state(state)
+        print(_banner(state, sandbox), file=out, flush=True)
+        while proc.poll() is None:
+            time.sleep(0.5)
+        raise SsoKitError(
+            f"JupyterLab stopped on its own (exit code {proc.returncode}).",
+            hint=f"Read {log_path} for the reason, then run `make lab` again.",
+        )
+    except KeyboardInterrupt:
+        print("\nStopping JupyterLab and the sandbox ...", file=out, flush=True)
+        return 0
+    finally:
+        with _shielded():
+            stop_process_group(proc)
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    return run_lab(
+        port=args.port,
+        sandbox_port=args.sandbox_port,
+        public_url=args.public_url,
+        notebook_dir=args.notebook_dir,
+        open_browser=not args.no_browser,
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sso-kit lab`` to the CLI."""
+    p = subparsers.add_parser(
+        "lab",
+        help="start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)",
+        description=(
+            "Start the offline IAM Identity Center sandbox and JupyterLab on the tutorial "
+            "notebooks, both on 127.0.0.1. Prints the JupyterLab address (with its token) and "
+            "the sandbox's sign-in details. Ctrl-C stops both."
+        ),
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"JupyterLab port (default {DEFAULT_PORT}; a free one if busy; 0 = any free port)",
+    )
+    p.add_argument(
+        "--sandbox-port", type=int, default=0, help="sandbox port (default: any free port)"
+    )
+    p.add_argument(
+        "--public-url",
+        default=None,
+        help="where browsers reach the sandbox pages (default: detected; JupyterHub: "
+        "<prefix>proxy/<port>/)",
+    )
+    p.add_argument("--notebook-dir", type=Path, default=None, help="folder with the notebooks")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.set_defaults(func=_cmd_lab)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m sso_kit.lab`` is ``sso-kit lab``."""
+    from sso_kit.cli import main as cli_main
+
+    return cli_main(["lab", *(argv if argv is not None else sys.argv[1:])])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
