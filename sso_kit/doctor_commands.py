@@ -1,0 +1,64 @@
+"""``sso-kit doctor`` and ``sso-kit explain``: thin CLI adapters over :mod:`sso_kit.doctor`.
+
+Only the standard library is imported at module level so ``sso-kit --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+DOCTOR_EPILOG = """exit codes (the earliest stage with a problem wins; warnings never fail):
+  0 no problems · 9 environment · 3 config · 4 token cache · 6 role credentials · 7 S3"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``doctor`` and ``explain`` sub-commands."""
+    doc = subparsers.add_parser(
+        "doctor",
+        help="check your SSO setup stage by stage (never logs in)",
+        description="Check environment, config, token cache, role credentials and S3 for a "
+        "profile, and say what is wrong and how to fix it. Never logs in, never prints secrets.",
+        epilog=DOCTOR_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doc.add_argument("--profile", help="profile to check (default: AWS_PROFILE, then default)")
+    doc.add_argument("--json", action="store_true", help="print the report as JSON")
+    doc.set_defaults(func=_doctor)
+
+    exp = subparsers.add_parser(
+        "explain",
+        help="explain an error message from the aws CLI, boto3 or botocore",
+        description="Paste an error message (or '-' to read it from stdin) to get its cause "
+        "and fix. Exit code 0 when recognised, 1 when not.",
+    )
+    exp.add_argument("text", help="the error message, or '-' for stdin")
+    exp.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    exp.set_defaults(func=_explain)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from sso_kit.doctor import doctor
+
+    report = doctor(args.profile)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report)
+    return report.exit_code
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from sso_kit.explain import explain
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        print(
+            "sso-kit: error: nothing to explain; paste the error message or pipe it to "
+            "`sso-kit explain -`.",
+            file=sys.stderr,
+        )
+        return 2
+    result = explain(text)
+    print(json.dumps(asdict(result), indent=2) if args.json else result)
+    return 0 if result.id != "unknown" else 1
