@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "AccountRolePicker",
+    "ActionPanel",
     "BucketTable",
     "LoginPanel",
     "LogoutPanel",
@@ -26,6 +27,7 @@ __all__ = [
 
 _LAZY = {
     "AccountRolePicker": "forms",
+    "ActionPanel": "actions",
     "ProfileForm": "forms",
     "LoginPanel": "login_panel",
     "BucketTable": "tables",
