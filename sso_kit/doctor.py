@@ -9,6 +9,7 @@ cache file, and never puts a token, key or secret in a finding.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -237,13 +238,7 @@ class _Doctor:
                 "Install the AWS CLI v2, or use the `sso-kit` commands instead.",
             )
             return
-        try:
-            out = subprocess.run(
-                [aws, "--version"], capture_output=True, text=True, timeout=60, check=False
-            )
-            text = (out.stdout or out.stderr).strip()
-        except (OSError, subprocess.SubprocessError) as exc:
-            text = f"could not run ({exc.__class__.__name__})"
+        text = _aws_version(aws)
         match = re.search(r"aws-cli/(\d+)\.", text)
         if match and match.group(1) == "1":
             self.add(
@@ -271,6 +266,8 @@ class _Doctor:
     def _where_config_comes_from(self) -> None:
         import pwd
 
+        from sso_kit.cache import sso_cache_dir
+
         user = pwd.getpwuid(os.getuid())
         home = os.environ.get("HOME")
         origin = "AWS_CONFIG_FILE" if os.environ.get("AWS_CONFIG_FILE") else "~/.aws/config"
@@ -297,7 +294,7 @@ class _Doctor:
                 "If the terminal and notebook disagree, set the same HOME (or AWS_CONFIG_FILE).",
             )
         loaded = sys.modules.get("botocore.credentials")
-        cache_dir = os.path.expanduser(os.path.join("~", ".aws", "sso", "cache"))
+        cache_dir = str(sso_cache_dir())
         stale = getattr(getattr(loaded, "SSOProvider", None), "_SSO_TOKEN_CACHE_DIR", cache_dir)
         if stale != cache_dir:
             self.add(
@@ -514,29 +511,36 @@ class _Doctor:
             self.add("config.session", "config", "ok", f"sso-session '{name}' is complete")
 
     def _start_url_check(self) -> None:
-        from urllib.parse import urlsplit
+        import warnings
+
+        from sso_kit.errors import ValidationError
+        from sso_kit.validate import validate_start_url
 
         url = str(self.start_url)
-        parts = urlsplit(url)
-        if parts.scheme != "https" or not parts.hostname or parts.fragment or "#" in url:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UserWarning)  # a "cleaned up" URL is a problem
+                validate_start_url(url)
+        except (ValidationError, UserWarning) as exc:
             self.add(
                 "config.start_url_invalid",
                 "config",
                 "problem",
-                f"sso_start_url = {url}",
-                "The start URL must be the https AWS access portal URL, without a `#/` copied "
-                "from the browser; otherwise login fails or the token lands under another key.",
+                f"sso_start_url = {url}: {exc}",
+                "The start URL must be the exact https AWS access portal URL, without a `#/` "
+                "copied from the browser; otherwise login fails or the token lands under "
+                "another key.",
                 "Set it to e.g. https://d-xxxxxxxxxx.awsapps.com/start with `sso-kit configure`.",
             )
 
     def _sso_region_check(self) -> None:
-        import botocore.session
+        from sso_kit.errors import ValidationError
+        from sso_kit.validate import validate_sso_region
 
-        regions: set[str] = set()
-        session = botocore.session.get_session()
-        for partition in session.get_available_partitions():
-            regions.update(session.get_available_regions("sso-oidc", partition))
-        if self.sso_region not in regions:
+        try:
+            if validate_sso_region(str(self.sso_region)) != self.sso_region:
+                raise ValidationError("sso_region", "not in canonical form")
+        except ValidationError:
             self.add(
                 "config.sso_region_invalid",
                 "config",
@@ -547,16 +551,15 @@ class _Doctor:
                 "Use the region shown in your access portal, e.g. us-east-1.",
             )
         else:
-            hint = "" if self.sso_region == self.region else f"; region = {self.region}"
+            hint = "" if self.sso_region == self.region else f" (API calls use {self.region})"
             self.add("config.sso_region", "config", "ok", f"sso_region = {self.sso_region}{hint}")
 
     # -- token ----------------------------------------------------------------------------
     def token_cache(self) -> None:
-        from botocore.utils import SSOTokenLoader
+        from sso_kit.cache import sso_cache_dir, token_cache_path
 
-        key = SSOTokenLoader()._generate_cache_key(str(self.start_url), self.session_name)
-        cache_dir = Path(os.path.expanduser(os.path.join("~", ".aws", "sso", "cache")))
-        path = cache_dir / f"{key}.json"
+        cache_dir = sso_cache_dir()
+        path = token_cache_path(self.session_name or str(self.start_url))
         label = self.session_name or self.start_url
         self._clock()
         if not path.exists():
@@ -860,17 +863,15 @@ class _Doctor:
 
     def _cached_role_credentials(self, why: str) -> None:
         """Warn when the CLI's role-credential cache still holds live keys for this profile."""
-        from botocore.credentials import SSOCredentialFetcher
+        from sso_kit.cache import cli_cache_dir, role_credentials_cache_key
 
-        fetcher = SSOCredentialFetcher(
-            str(self.start_url),
-            str(self.sso_region),
-            str(self.role_name),
+        key = role_credentials_cache_key(
             str(self.account_id),
-            client_creator=None,
-            sso_session_name=self.session_name,
+            str(self.role_name),
+            session_name=self.session_name,
+            start_url=self.start_url,
         )
-        path = Path(os.path.expanduser("~/.aws/cli/cache")) / f"{fetcher._create_cache_key()}.json"
+        path = cli_cache_dir() / f"{key}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -960,6 +961,18 @@ class _Doctor:
             self._network("s3", exc)
             return
         self.add("s3.ok", "s3", "ok", f"ListBuckets allowed: {len(buckets)} bucket(s)")
+
+
+@functools.lru_cache(maxsize=8)
+def _aws_version(aws: str) -> str:
+    """``aws --version`` output (cached: the CLI takes seconds to start)."""
+    try:
+        out = subprocess.run(
+            [aws, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"could not run ({exc.__class__.__name__})"
+    return (out.stdout or out.stderr).strip()
 
 
 def _json_files(directory: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
