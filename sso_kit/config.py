@@ -38,8 +38,10 @@ __all__ = [
     "KEEP_BACKUPS",
     "ConfigChange",
     "LegacyProfile",
+    "SessionConfig",
     "config_path",
     "configure_profile",
+    "default_profile",
     "find_legacy_profiles",
     "load_config",
     "migrate_legacy_profile",
@@ -48,6 +50,8 @@ __all__ = [
     "read_sso_session",
     "remove_profile",
     "remove_sso_session",
+    "session_config",
+    "sso_client",
 ]
 
 KEEP_BACKUPS = 5
@@ -271,7 +275,6 @@ def _atomic_write(path: Path, data: bytes, mode: int) -> None:
 def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]:
     """Apply ``change`` to the config under the lock; returns (path, backup, created, changed)."""
     from configupdater import ConfigUpdater
-    from configupdater.parser import ParsingError
 
     path = config_path()
     with _locked_file(path):
@@ -297,7 +300,7 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
         updater = ConfigUpdater(strict=False)
         try:
             updater.read_string(base)
-        except (ParsingError, Exception) as exc:  # configparser errors of many kinds
+        except Exception as exc:  # configparser raises several unrelated error types
             raise ConfigError(
                 f"The AWS config file {path} cannot be parsed "
                 f"({type(exc).__name__} near line {getattr(exc, 'lineno', '?')}).",
@@ -438,4 +441,100 @@ def migrate_legacy_profile(profile: str, sso_session: str) -> ConfigChange:
         output=values.get("output"),
         scopes=session.get("sso_registration_scopes", "sso:account:access"),
         endpoint_url=values.get("endpoint_url"),
+    )
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    """Everything needed to log in to one sso-session (or a legacy profile)."""
+
+    sso_session: str | None  # None: a legacy profile, token keyed by start URL
+    start_url: str
+    sso_region: str
+    scopes: list[str] | None  # as configured (None when the key is absent)
+    client_profile: str | None  # profile whose endpoint settings the clients use
+
+    @property
+    def cache_name(self) -> str:
+        """What the token file name is the sha1 of."""
+        return self.sso_session or self.start_url
+
+    @property
+    def label(self) -> str:
+        return f'sso-session "{self.sso_session}"' if self.sso_session else self.start_url
+
+    @property
+    def login_hint(self) -> str:
+        if self.sso_session:
+            return f"sso-kit login --sso-session {self.sso_session}"
+        return f"sso-kit login --profile {self.client_profile}"
+
+
+def default_profile() -> str:
+    """The profile the AWS tools would pick: AWS_PROFILE, AWS_DEFAULT_PROFILE, default."""
+    return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+
+
+def session_config(profile: str | None = None, sso_session: str | None = None) -> SessionConfig:
+    """Resolve the sso-session for a profile or a session name, like ``aws sso login``."""
+    config = load_config()
+    client_profile: str | None = None
+    if sso_session is None:
+        profile = profile or default_profile()
+        values = config["profiles"].get(profile)
+        if values is None:
+            raise ProfileNotFoundError(
+                f'The profile "{profile}" is not in {config_path()}.',
+                hint=f"Create it with: sso-kit configure --profile {profile} ...",
+            )
+        client_profile = profile
+        sso_session = values.get("sso_session")
+        if sso_session is None:  # legacy profile: keys live in the profile itself
+            missing = [k for k in _LEGACY_KEYS if not values.get(k)]
+            if missing:
+                raise ConfigError(
+                    f'The profile "{profile}" is missing {", ".join(missing)} for SSO.',
+                    hint=f"Run: sso-kit configure --profile {profile} --sso-session NAME ...",
+                )
+            return SessionConfig(
+                None, values["sso_start_url"], values["sso_region"], None, client_profile
+            )
+    else:
+        users = profiles_using_session(sso_session, config)
+        if profile is None and users:
+            client_profile = users[0]
+        elif profile is not None:
+            client_profile = profile
+    values = read_sso_session(sso_session, config)
+    missing = [k for k in _LEGACY_KEYS if not values.get(k)]
+    if missing:
+        raise ConfigError(
+            f'The sso-session "{sso_session}" is missing {", ".join(missing)}.',
+            hint=f"Run: sso-kit configure --sso-session {sso_session} --start-url URL "
+            "--sso-region REGION ...",
+        )
+    raw = values.get("sso_registration_scopes")
+    scopes = None if raw is None else [s.strip() for s in raw.split(",") if s.strip()]
+    return SessionConfig(
+        sso_session, values["sso_start_url"], values["sso_region"], scopes, client_profile
+    )
+
+
+def sso_client(service: str, cfg: SessionConfig, *, max_attempts: int = 3) -> Any:
+    """An unsigned ``sso``/``sso-oidc`` client that honours the profile's endpoint settings."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    session = boto3.Session(profile_name=cfg.client_profile) if cfg.client_profile else None
+    return (session or boto3.Session()).client(
+        service,
+        region_name=cfg.sso_region,
+        config=Config(
+            signature_version=UNSIGNED,
+            retries={"max_attempts": max_attempts, "mode": "standard"},
+        ),
     )

@@ -1,0 +1,595 @@
+"""Log in to IAM Identity Center the way ``aws sso login`` does, with boto3's own clients.
+
+Device code (default): RegisterClient (cached, reused like the AWS CLI), StartDeviceAuthorization,
+then CreateToken polls. :class:`DeviceLogin` exposes one poll step (``poll_once``) and a loop
+(``wait``) so a Jupyter widget can poll from a background thread and a test can drive it with
+injected time. The person is shown the code through an ``on_pending`` callback: the CLI prints
+it, the notebook panel renders it, tests record it.
+
+PKCE (``method="pkce"``): a callback listener on 127.0.0.1 is bound before the URL is shown,
+the S256 challenge and ``state`` are checked, and the wait ends after 10 minutes.
+
+A per-session file lock keeps two concurrent logins of one session from opening two
+authorizations: the second waits, then reuses the token the first one wrote.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from sso_kit import cache
+from sso_kit.config import SessionConfig, session_config, sso_client
+from sso_kit.errors import (
+    AuthorizationDeniedError,
+    AuthorizationExpiredError,
+    LoginCancelledError,
+    LoginError,
+    redact,
+)
+
+__all__ = [
+    "DeviceLogin",
+    "LoginResult",
+    "PendingAuthorization",
+    "PkceLogin",
+    "login",
+    "token_is_fresh",
+]
+
+REUSE_WINDOW = timedelta(minutes=15)  # the CLI's "valid for more than 15 minutes"
+PKCE_TIMEOUT = 600.0
+MAX_NETWORK_ERRORS = 3
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+PKCE_GRANTS = ["authorization_code", "refresh_token"]
+PKCE_REDIRECT = "http://127.0.0.1/oauth/callback"
+_NETWORK_ERRORS: tuple[type[BaseException], ...] = ()
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    global _NETWORK_ERRORS
+    if not _NETWORK_ERRORS:
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+        from botocore.exceptions import HTTPClientError
+
+        _NETWORK_ERRORS = (BotoConnectionError, HTTPClientError)
+    return _NETWORK_ERRORS
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    """What the person must do: open the URI and check/enter the code before expiry."""
+
+    verification_uri: str
+    user_code: str
+    verification_uri_complete: str
+    expires_at: datetime
+    interval: float
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Outcome of a login; ``skipped`` means a cached token was good enough."""
+
+    sso_session: str | None
+    start_url: str
+    expires_at: datetime
+    skipped: bool
+    token_path: Path
+
+
+def token_is_fresh(cfg: SessionConfig, now: datetime | None = None) -> cache.SsoToken | None:
+    """The cached token if it is valid for more than 15 minutes and can refresh, else None."""
+    try:
+        token = cache.load_token(cfg.cache_name)
+    except Exception:  # a corrupt file simply means "log in again"
+        return None
+    now = now or cache.utc_now()
+    if token is None or token.start_url not in ("", cfg.start_url):
+        return None
+    if token.remaining_seconds(now) <= REUSE_WINDOW.total_seconds():
+        return None
+    if cfg.sso_session is not None and not token.refreshable(now):
+        return None
+    return token
+
+
+def _lock(cfg: SessionConfig) -> Any:
+    from filelock import FileLock
+
+    directory = Path.home() / ".sso-kit" / "locks"
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
+    return FileLock(str(directory / f"login-{name}.lock"))
+
+
+def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
+    message = getattr(exc, "response", {}).get("Error", {}).get("Message", "")
+    return LoginError(
+        f"{operation} failed for {cfg.label}: {code} {redact(message)}".rstrip(),
+        hint="Check the start URL and SSO region (sso-kit status), then log in again.",
+    )
+
+
+class _Flow:
+    """Shared parts of both flows: registration cache, token writing, the session lock."""
+
+    grant_kind = "device"
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        sso_session: str | None = None,
+        *,
+        clock: Callable[[], datetime] = cache.utc_now,
+        sleep: Callable[[float], Any] | None = None,
+        client: Any = None,
+        lock: bool = True,
+    ) -> None:
+        self.config = session_config(profile, sso_session)
+        self._clock = clock
+        self._cancelled = threading.Event()
+        self._sleep = sleep or (lambda seconds: self._cancelled.wait(seconds))
+        self._client = client
+        self._lock = _lock(self.config) if lock else None
+        self._registration: dict[str, Any] | None = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = sso_client("sso-oidc", self.config)
+        return self._client
+
+    def _acquire(self, timeout: float) -> None:
+        from filelock import Timeout
+
+        if self._lock is None or self._lock.is_locked:
+            return
+        try:
+            self._lock.acquire(timeout=timeout)
+        except Timeout:
+            raise LoginError(
+                f"Another login for {self.config.label} is already waiting for approval.",
+                hint="Finish or cancel that one first, then try again.",
+            ) from None
+
+    def _release(self) -> None:
+        if self._lock is not None and self._lock.is_locked:
+            self._lock.release(force=True)
+
+    def _register(self, **extra: Any) -> dict[str, Any]:
+        """Reuse the CLI's cached registration when it has 15+ minutes left and fits the flow."""
+        cfg = self.config
+        key = cache.registration_cache_key(
+            cfg.start_url, cfg.sso_region, cfg.scopes, cfg.sso_session
+        )
+        cached = cache.load_registration(key)
+        if cached is not None:
+            expires = cache.parse_timestamp(cached["expiresAt"])
+            is_pkce = "authorization_code" in (cached.get("grantTypes") or [])
+            if expires - self._clock() > REUSE_WINDOW and is_pkce == (self.grant_kind == "pkce"):
+                return cached
+        name = cfg.sso_session or str(int(self._clock().timestamp()))
+        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+        scopes = self._registration_scopes()
+        if scopes:
+            request["scopes"] = scopes
+        request.update(extra)
+        try:
+            response = self.client.register_client(**request)
+        except _network_errors() as exc:
+            raise LoginError(
+                f"Could not reach IAM Identity Center for {cfg.label} ({type(exc).__name__}).",
+                hint="Check the network or that the sandbox is running (sso-kit sandbox).",
+            ) from None
+        except Exception as exc:
+            raise _client_error(exc, "RegisterClient", cfg) from None
+        expires_at = datetime.fromtimestamp(response["clientSecretExpiresAt"], timezone.utc)
+        document: dict[str, Any] = {
+            "clientId": response["clientId"],
+            "clientSecret": response["clientSecret"],
+            "expiresAt": cache.format_timestamp(expires_at),
+        }
+        if scopes:
+            document["scopes"] = scopes
+        if self.grant_kind == "pkce":
+            document["grantTypes"] = list(PKCE_GRANTS)
+        cache.save_registration(key, document)
+        return document
+
+    def _registration_scopes(self) -> list[str] | None:
+        if self.config.sso_session is None:
+            return None  # legacy: the CLI never sends scopes
+        return self.config.scopes
+
+    def _save(self, response: dict[str, Any], now: datetime) -> LoginResult:
+        cfg, reg = self.config, self._registration or {}
+        expires_at = now + timedelta(seconds=int(response["expiresIn"]))
+        path = cache.save_token(
+            cfg.cache_name,
+            start_url=cfg.start_url,
+            region=cfg.sso_region,
+            access_token=response["accessToken"],
+            expires_at=expires_at,
+            client_id=reg["clientId"],
+            client_secret=reg["clientSecret"],
+            registration_expires_at=reg["expiresAt"],
+            refresh_token=response.get("refreshToken"),
+        )
+        return LoginResult(
+            cfg.sso_session,
+            cfg.start_url,
+            expires_at.replace(microsecond=0),
+            skipped=False,
+            token_path=path,
+        )
+
+    def cancel(self) -> None:
+        """Stop waiting; the next poll or sleep ends with LoginCancelledError."""
+        self._cancelled.set()
+        self._release()
+
+    def _check_cancel(self, cancel: threading.Event | None) -> None:
+        if self._cancelled.is_set() or (cancel is not None and cancel.is_set()):
+            self.cancel()
+            raise LoginCancelledError(
+                f"Login for {self.config.label} was cancelled.",
+                hint=f"Run {self.config.login_hint} to start again.",
+            )
+
+
+class DeviceLogin(_Flow):
+    """The OAuth device flow as separate steps: ``start()``, ``poll_once()``, ``wait()``."""
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        sso_session: str | None = None,
+        *,
+        clock: Callable[[], datetime] = cache.utc_now,
+        sleep: Callable[[float], Any] | None = None,
+        client: Any = None,
+        lock: bool = True,
+    ) -> None:
+        super().__init__(profile, sso_session, clock=clock, sleep=sleep, client=client, lock=lock)
+        self.pending: PendingAuthorization | None = None
+        self.interval: float = 5.0
+        self._device_code: str | None = None
+        self._network_failures = 0
+
+    def __repr__(self) -> str:
+        return f"DeviceLogin({self.config.label}, pending={self.pending is not None})"
+
+    def start(self) -> PendingAuthorization:
+        """Register (or reuse the cached registration) and start a device authorization."""
+        self._acquire(timeout=1)
+        try:
+            self._registration = self._register()
+            response = self.client.start_device_authorization(
+                clientId=self._registration["clientId"],
+                clientSecret=self._registration["clientSecret"],
+                startUrl=self.config.start_url,
+            )
+        except LoginError:
+            self._release()
+            raise
+        except _network_errors() as exc:
+            self._release()
+            raise LoginError(
+                f"Could not reach IAM Identity Center for {self.config.label} "
+                f"({type(exc).__name__}).",
+                hint="Check the network or that the sandbox is running (sso-kit sandbox).",
+            ) from None
+        except Exception as exc:
+            self._release()
+            raise _client_error(exc, "StartDeviceAuthorization", self.config) from None
+        self._device_code = response["deviceCode"]
+        self.interval = float(response.get("interval") or 5)
+        self.pending = PendingAuthorization(
+            verification_uri=response["verificationUri"],
+            user_code=response["userCode"],
+            verification_uri_complete=response.get("verificationUriComplete")
+            or response["verificationUri"],
+            expires_at=self._clock() + timedelta(seconds=int(response["expiresIn"])),
+            interval=self.interval,
+        )
+        return self.pending
+
+    def poll_once(self) -> LoginResult | None:
+        """One CreateToken call: a LoginResult when approved, None while still pending."""
+        if self.pending is None or self._device_code is None:
+            raise LoginError("poll_once() was called before start().", hint="Call start() first.")
+        self._check_cancel(None)
+        reg = self._registration or {}
+        try:
+            response = self.client.create_token(
+                grantType=DEVICE_GRANT,
+                clientId=reg["clientId"],
+                clientSecret=reg["clientSecret"],
+                deviceCode=self._device_code,
+            )
+        except _network_errors() as exc:
+            self._network_failures += 1
+            if self._network_failures >= MAX_NETWORK_ERRORS:
+                self._release()
+                raise LoginError(
+                    f"Lost contact with IAM Identity Center while waiting for approval of "
+                    f"{self.config.label} ({type(exc).__name__}, {self._network_failures} "
+                    "times in a row).",
+                    hint=f"Check the network, then run {self.config.login_hint} again.",
+                ) from None
+            return None
+        except Exception as exc:
+            return self._handle_error(exc)
+        self._network_failures = 0
+        result = self._save(response, self._clock())
+        self._device_code = None
+        self._release()
+        return result
+
+    def _handle_error(self, exc: Exception) -> None:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        if code == "AuthorizationPendingException":
+            self._network_failures = 0
+            if self.pending and self._clock() > self.pending.expires_at + timedelta(seconds=30):
+                self._expired()
+            return None
+        if code == "SlowDownException":
+            self.interval += 5  # RFC 8628: +5 s from now on, cumulative
+            return None
+        if code == "ExpiredTokenException":
+            self._expired()
+        self._release()
+        if code == "AccessDeniedException":
+            raise AuthorizationDeniedError(
+                f"The login for {self.config.label} was denied at the sign-in page.",
+                hint=f"Run {self.config.login_hint} again and choose Allow, or ask your "
+                "administrator for access.",
+            ) from None
+        raise _client_error(exc, "CreateToken", self.config) from None
+
+    def _expired(self) -> None:
+        self._release()
+        raise AuthorizationExpiredError(
+            f"The code for {self.config.label} expired before it was approved.",
+            hint=f"Run {self.config.login_hint} again to get a new code.",
+        )
+
+    def wait(self, cancel: threading.Event | None = None) -> LoginResult:
+        """Poll until approved: first call at once, then every ``interval`` seconds."""
+        while True:
+            self._check_cancel(cancel)
+            result = self.poll_once()
+            if result is not None:
+                return result
+            remaining = self.interval
+            while remaining > 0:  # short naps so an external cancel is noticed quickly
+                step = min(remaining, 0.2) if cancel is not None else remaining
+                self._sleep(step)
+                remaining -= step
+                self._check_cancel(cancel)
+
+
+class PkceLogin(_Flow):
+    """Authorization code + PKCE with a loopback callback (browser on the same machine)."""
+
+    grant_kind = "pkce"
+
+    def _registration_scopes(self) -> list[str] | None:
+        return self.config.scopes or ["sso:account:access"]
+
+    def run(
+        self,
+        on_pending: Callable[[PendingAuthorization], Any] | None,
+        *,
+        open_browser: bool = False,
+        cancel: threading.Event | None = None,
+        timeout: float = PKCE_TIMEOUT,
+    ) -> LoginResult:
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        received: dict[str, str] = {}
+
+        class Callback(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = parse_qs(urlsplit(self.path).query)
+                if "error" in query:
+                    received["error"] = query["error"][0]
+                elif "code" in query and "state" in query:
+                    received["code"], received["state"] = query["code"][0], query["state"][0]
+                done = "error" in received or "code" in received
+                body = (
+                    "<!doctype html><title>sso-kit</title><p>"
+                    + html.escape(
+                        "Login complete: you can close this tab."
+                        if done and "error" not in received
+                        else "Login was not completed."
+                    )
+                    + "</p>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:  # keep codes out of stderr
+                return
+
+        # Bind before anything is shown, so the redirect always has somewhere to land.
+        try:
+            server = HTTPServer(("127.0.0.1", 0), Callback)
+        except OSError as exc:
+            raise LoginError(
+                f"Could not start the local login callback ({exc.strerror}).",
+                hint="Use the device code flow instead (--use-device-code).",
+            ) from None
+        try:
+            server.timeout = 0.5
+            port = server.server_address[1]
+            redirect_uri = f"http://127.0.0.1:{port}/oauth/callback"
+            self._registration = self._register(
+                grantTypes=list(PKCE_GRANTS),
+                redirectUris=[PKCE_REDIRECT],
+                issuerUrl=self.config.start_url,
+            )
+            verifier = "".join(
+                secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+                for _ in range(64)
+            )
+            challenge = (
+                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                .decode()
+                .rstrip("=")
+            )
+            state = str(uuid.uuid4())
+            base = urlsplit(self.client.meta.endpoint_url)
+            query = urlencode(
+                [
+                    ("response_type", "code"),
+                    ("client_id", self._registration["clientId"]),
+                    ("redirect_uri", redirect_uri),
+                    ("state", state),
+                    ("code_challenge_method", "S256"),
+                    ("scopes", " ".join(self._registration_scopes() or [])),
+                    ("code_challenge", challenge),
+                ],
+                quote_via=quote,
+                safe="",
+            )
+            url = f"{base.scheme}://{base.netloc}/authorize?{query}"
+            deadline = time.monotonic() + timeout
+            pending = PendingAuthorization(
+                url, "", url, self._clock() + timedelta(seconds=timeout), 0
+            )
+            if on_pending is not None:
+                on_pending(pending)
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open_new_tab(url)
+            while "code" not in received and "error" not in received:
+                self._check_cancel(cancel)
+                if time.monotonic() > deadline:
+                    raise AuthorizationExpiredError(
+                        f"Nobody completed the browser login for {self.config.label} within "
+                        f"{int(timeout // 60)} minutes.",
+                        hint=f"Run {self.config.login_hint} again.",
+                    )
+                server.handle_request()
+        finally:
+            server.server_close()
+        if "error" in received:
+            if received["error"] == "access_denied":
+                raise AuthorizationDeniedError(
+                    f"The login for {self.config.label} was denied in the browser.",
+                    hint=f"Run {self.config.login_hint} again and choose Allow.",
+                )
+            raise LoginError(
+                f"The browser login for {self.config.label} failed ({received['error']}).",
+                hint=f"Run {self.config.login_hint} again.",
+            )
+        if not secrets.compare_digest(received["state"], state):
+            raise LoginError(
+                "The login callback's state did not match this login (possible forgery).",
+                hint=f"Run {self.config.login_hint} again.",
+            )
+        try:
+            response = self.client.create_token(
+                grantType="authorization_code",
+                clientId=self._registration["clientId"],
+                clientSecret=self._registration["clientSecret"],
+                redirectUri=redirect_uri,
+                codeVerifier=verifier,
+                code=received["code"],
+            )
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code == "ExpiredTokenException":
+                raise AuthorizationExpiredError(
+                    f"The browser login for {self.config.label} expired.",
+                    hint=f"Run {self.config.login_hint} again.",
+                ) from None
+            raise _client_error(exc, "CreateToken", self.config) from None
+        return self._save(response, self._clock())
+
+
+def login(
+    profile: str | None = None,
+    *,
+    sso_session: str | None = None,
+    on_pending: Callable[[PendingAuthorization], Any] | None = None,
+    force: bool = False,
+    method: str = "device",
+    open_browser: bool = False,
+    cancel: threading.Event | None = None,
+) -> LoginResult:
+    """Log in if needed (or always, with ``force``) and write the token cache.
+
+    A cached token valid for more than 15 minutes that can refresh is reused. If another
+    process is logging in to the same session, this waits for it and reuses its token.
+    """
+    from filelock import Timeout
+
+    if method not in ("device", "pkce"):
+        raise LoginError(f"Unknown login method {method!r}.", hint="Use 'device' or 'pkce'.")
+    cfg = session_config(profile, sso_session)
+    if not force:
+        token = token_is_fresh(cfg)
+        if token is not None:
+            return LoginResult(cfg.sso_session, cfg.start_url, token.expires_at, True, token.path)
+    before = _token_fingerprint(cfg)
+    lock = _lock(cfg)
+    try:
+        lock.acquire(timeout=PKCE_TIMEOUT + 60)
+    except Timeout:
+        raise LoginError(
+            f"Another login for {cfg.label} has been waiting for more than 10 minutes.",
+            hint="Cancel it, then try again.",
+        ) from None
+    try:
+        if _token_fingerprint(cfg) != before:  # someone else logged in while we waited
+            token = token_is_fresh(cfg)
+            if token is not None:
+                return LoginResult(
+                    cfg.sso_session, cfg.start_url, token.expires_at, True, token.path
+                )
+        if method == "pkce":
+            return PkceLogin(profile, sso_session, lock=False).run(
+                on_pending, open_browser=open_browser, cancel=cancel
+            )
+        flow = DeviceLogin(profile, sso_session, lock=False)
+        pending = flow.start()
+        if on_pending is not None:
+            on_pending(pending)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open_new_tab(pending.verification_uri_complete)
+        try:
+            return flow.wait(cancel)
+        except KeyboardInterrupt:
+            flow.cancel()
+            raise
+    finally:
+        lock.release(force=True)
+
+
+def _token_fingerprint(cfg: SessionConfig) -> tuple[float, int] | None:
+    try:
+        stat = cache.token_cache_path(cfg.cache_name).stat()
+    except OSError:
+        return None
+    return (stat.st_mtime, stat.st_size)

@@ -1,0 +1,73 @@
+"""Am I logged in, until when, and can it refresh? Read from the cache only: no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sso_kit import cache
+from sso_kit.config import session_config
+
+__all__ = ["Status", "status"]
+
+
+@dataclass(frozen=True)
+class Status:
+    profile: str | None
+    sso_session: str | None
+    logged_in: bool
+    expires_at: datetime | None
+    refreshable: bool
+    registration_expires_at: datetime | None
+    token_path: Path
+    message: str
+
+
+def status(
+    profile: str | None = None, *, sso_session: str | None = None, now: datetime | None = None
+) -> Status:
+    """Describe the cached token for a profile or session; never logs in, never calls AWS."""
+    cfg = session_config(profile, sso_session)
+    now = now or cache.utc_now()
+    path = cache.token_cache_path(cfg.cache_name)
+    token = cache.load_token(cfg.cache_name)
+    shown_profile = profile if profile is not None or sso_session else cfg.client_profile
+    if token is None:
+        return Status(
+            shown_profile,
+            cfg.sso_session,
+            False,
+            None,
+            False,
+            None,
+            path,
+            f"Not logged in to {cfg.label}. Run {cfg.login_hint}.",
+        )
+    logged_in = token.is_valid(now)
+    refreshable = token.refreshable(now) and cfg.sso_session is not None
+    until = cache.format_timestamp(token.expires_at)
+    if logged_in:
+        message = f"Logged in to {cfg.label} until {until}"
+        message += (
+            " (refreshes automatically)."
+            if refreshable
+            else f" (cannot refresh: run {cfg.login_hint} again before then)."
+        )
+    elif refreshable:
+        message = (
+            f"The access token for {cfg.label} expired at {until}, but it can refresh: "
+            "the next AWS call renews it."
+        )
+    else:
+        message = f"The login for {cfg.label} expired at {until}. Run {cfg.login_hint}."
+    return Status(
+        shown_profile,
+        cfg.sso_session,
+        logged_in,
+        token.expires_at,
+        refreshable,
+        token.registration_expires_at,
+        path,
+        message,
+    )
