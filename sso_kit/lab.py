@@ -40,6 +40,7 @@ __all__ = [
     "read_state",
     "register",
     "run_lab",
+    "stop_process_group",
     "wait_for_jupyter",
     "write_lab_settings",
 ]
