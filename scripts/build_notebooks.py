@@ -434,6 +434,7 @@ NOTEBOOKS["07_s3_commands"] = [
         "credentials of the chosen role (`GetRoleCredentials`) and signs the S3 request with "
         "them. The table below does exactly that through boto3."
     ),
+    code("from sso_kit.ui.steps import ensure_buckets\n\nprint(ensure_buckets(kit))"),
     code(
         "from sso_kit.ui import BucketTable\n\n"
         "table = BucketTable(kit.profile)\n"

@@ -132,6 +132,7 @@ def remember_original_config() -> dict[str, Any]:
     state = load_state()
     if "original_config" in state:
         return state["original_config"]
+    state.pop("restored", None)
     path = config_path()
     record: dict[str, Any] = {"path": str(path), "existed": path.exists(), "backup": None}
     if path.exists():
@@ -174,8 +175,19 @@ def restore_original_config() -> str:
         path.unlink(missing_ok=True)
         message = f"Removed {path}: it did not exist before the tutorial."
     del state["original_config"]
+    state["restored"] = {"path": str(path), "sha256": _sha256(path)}
     _save_state(state)
     return message
+
+
+def _sha256(path: Path) -> str | None:
+    """Hex digest of a file, None when it does not exist."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 def self_check(ok: bool, passed: str, todo: str, *, interactive: bool) -> bool:
@@ -201,3 +213,373 @@ def profile_ready(profile: str) -> tuple[bool, str]:
     if missing:
         return False, f"Profile {profile} lacks {', '.join(missing)}; save it in step 05."
     return True, f"Profile {profile} uses sso-session {values['sso_session']}."
+
+
+# -- 00: environment ---------------------------------------------------------------------------
+def endpoint_answers(url: str | None, timeout: float = 3.0) -> bool:
+    """Whether something accepts TCP connections at ``url`` (the sandbox)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def tool_versions() -> str:
+    """Python, boto3, botocore and the ``aws`` command (with its major version, if any)."""
+    import platform
+
+    import boto3
+    import botocore
+
+    lines = [
+        f"Python   {platform.python_version()}",
+        f"boto3    {boto3.__version__}",
+        f"botocore {botocore.__version__}",
+    ]
+    aws = aws_cli()
+    if aws is None:
+        lines.append("aws      not installed (optional: the kit logs in by itself)")
+    else:
+        version = _run([aws, "--version"]).strip()
+        major = version.split("/", 1)[1][:1] if version.startswith("aws-cli/") else "?"
+        note = (
+            "version 1: reads SSO profiles and tokens but has no `aws sso login`"
+            if major == "1"
+            else "version 2: has `aws sso login`"
+            if major == "2"
+            else "unknown version"
+        )
+        lines.append(f"aws      {version}  ({note})")
+    return "\n".join(lines)
+
+
+def environment_report(kit: Setup) -> str:
+    """Tool versions plus where the tutorial will write."""
+    from sso_kit.config import config_path
+
+    return f"{tool_versions()}\nAWS config file: {config_path()}\n\n{kit.describe()}"
+
+
+def sdk_supports_sso_session() -> tuple[bool, str]:
+    """botocore reads ``sso_session`` profiles since 1.28; the kit requires 1.34."""
+    import botocore
+
+    major, minor = (int(x) for x in botocore.__version__.split(".")[:2])
+    ok = (major, minor) >= (1, 34)
+    return ok, (
+        f"botocore {botocore.__version__} understands sso-session profiles."
+        if ok
+        else f"botocore {botocore.__version__} is too old: run pip install -U boto3 botocore."
+    )
+
+
+def aws_cli() -> str | None:
+    """The ``aws`` command next to this Python (the venv), else on PATH."""
+    import sys
+
+    beside = Path(sys.executable).parent / "aws"
+    return str(beside) if beside.exists() else shutil.which("aws")
+
+
+def _run(argv: list[str], timeout: float = 120.0) -> str:
+    import subprocess
+
+    from sso_kit.errors import redact
+
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+    return redact((proc.stdout + proc.stderr).strip())
+
+
+# -- 01 and 03: the administrator's side (sandbox only) ----------------------------------------
+def admin_credentials(kit: Setup) -> tuple[str, str] | None:
+    """The sandbox administrator's IAM access key, when the sandbox offers one.
+
+    moto checks SigV4 signatures and IAM policies on every call, so admin calls need a real
+    IAM user of the sandbox (``Sandbox.admin_credentials()``); None when it has none.
+    """
+    creds = getattr(kit.sandbox, "admin_credentials", None)
+    if callable(creds):
+        creds = creds()
+    if not creds:
+        return None
+    if isinstance(creds, dict):
+        return creds["aws_access_key_id"], creds["aws_secret_access_key"]
+    return creds[0], creds[1]
+
+
+def admin_client(kit: Setup, service: str) -> Any:
+    """A boto3 client for the sandbox with the administrator's credentials."""
+    import boto3
+
+    creds = admin_credentials(kit)
+    if creds is None:
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            "This sandbox offers no administrator credentials.",
+            hint="Update sso-kit, or restart the sandbox with `sso-kit sandbox`.",
+        )
+    return boto3.session.Session(
+        aws_access_key_id=creds[0], aws_secret_access_key=creds[1], region_name=kit.sso_region
+    ).client(service, endpoint_url=kit.endpoint_url)
+
+
+def identity_center_overview(kit: Setup) -> str:
+    """Sandbox: list users, permission sets and assignments with real boto3 admin calls."""
+    if not kit.use_sandbox:
+        return (
+            "Real AWS: in the IAM Identity Center console check that (1) your user exists, "
+            "(2) a permission set such as PowerUserAccess exists, and (3) AWS accounts → "
+            "your account → shows your user with that permission set."
+        )
+    if admin_credentials(kit) is None:
+        return _directory_from_health(kit)
+    admin = admin_client(kit, "sso-admin")
+    instance = admin.list_instances()["Instances"][0]
+    store = admin_client(kit, "identitystore")
+    users = store.list_users(IdentityStoreId=instance["IdentityStoreId"])["Users"]
+    lines = [f"Identity store {instance['IdentityStoreId']}", "Users:"]
+    lines += [f"  - {u['UserName']}" for u in users]
+    arn = instance["InstanceArn"]
+    lines.append("Permission sets and assignments:")
+    for ps_arn in admin.list_permission_sets(InstanceArn=arn)["PermissionSets"]:
+        ps = admin.describe_permission_set(InstanceArn=arn, PermissionSetArn=ps_arn)
+        name = ps["PermissionSet"]["Name"]
+        accounts = admin.list_accounts_for_provisioned_permission_set(
+            InstanceArn=arn, PermissionSetArn=ps_arn
+        ).get("AccountIds", [])
+        lines.append(f"  - {name}: accounts {', '.join(accounts) or '(none)'}")
+    return "\n".join(lines)
+
+
+def _health(kit: Setup) -> dict[str, Any]:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{kit.endpoint_url}/_sandbox/health", timeout=10) as resp:
+        return json.loads(resp.read().decode())
+
+
+def _directory_from_health(kit: Setup) -> str:
+    info = _health(kit)
+    return (
+        f"The sandbox was seeded by its administrator:\n  user: {info.get('default_user')}\n"
+        f"  accounts: {', '.join(map(str, info.get('accounts', [])))}\n"
+        "  permission sets: PowerUserAccess and S3ReadOnly, both assigned to the user"
+    )
+
+
+def user_has_assignment(kit: Setup, user: str = "learner") -> tuple[bool, str]:
+    """Sandbox: the user exists and has at least one assignment. Real AWS: trust the learner."""
+    if not kit.use_sandbox:
+        return True, "Real AWS: step 06 will show whether your user has an assignment."
+    if admin_credentials(kit) is None:
+        info = _health(kit)
+        ok = info.get("default_user") == user
+        return ok, (
+            f"The sandbox's user {user} is set up." if ok else f"The sandbox has no {user!r}."
+        )
+    admin = admin_client(kit, "sso-admin")
+    instance = admin.list_instances()["Instances"][0]
+    arn = instance["InstanceArn"]
+    store = admin_client(kit, "identitystore")
+    users = store.list_users(IdentityStoreId=instance["IdentityStoreId"])["Users"]
+    ids = [u["UserId"] for u in users if u["UserName"] == user]
+    if not ids:
+        return False, f"The sandbox has no user {user!r}; restart it with `sso-kit sandbox`."
+    for ps_arn in admin.list_permission_sets(InstanceArn=arn)["PermissionSets"]:
+        for account in admin.list_accounts_for_provisioned_permission_set(
+            InstanceArn=arn, PermissionSetArn=ps_arn
+        ).get("AccountIds", []):
+            rows = admin.list_account_assignments(
+                InstanceArn=arn, AccountId=account, PermissionSetArn=ps_arn
+            )["AccountAssignments"]
+            if any(r.get("PrincipalId") == ids[0] for r in rows):
+                return True, f"User {user} has an assignment in account {account}."
+    return False, f"User {user} has no account assignment; ask the sandbox admin (step 01)."
+
+
+def create_admin_buckets(kit: Setup, count: int = 2) -> list[str]:
+    """Sandbox: the administrator creates ``count`` tagged buckets (idempotent)."""
+    if not kit.use_sandbox:
+        return [
+            "Real AWS: create two or three buckets in the S3 console, or after step 06 with "
+            "sso_kit.create_tutorial_bucket(profile)."
+        ]
+    if admin_credentials(kit) is None:
+        return ["(this sandbox has no admin key: step 07 creates the buckets right after login)"]
+    s3 = admin_client(kit, "s3")
+    existing = _kit_buckets(s3)
+    names = list(existing)
+    import uuid
+
+    while len(names) < count:
+        name = f"sso-kit-tutorial-{uuid.uuid4().hex[:12]}"
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_tagging(
+            Bucket=name, Tagging={"TagSet": [{"Key": "created-by", "Value": "sso-kit"}]}
+        )
+        names.append(name)
+    return names
+
+
+def _kit_buckets(s3: Any) -> list[str]:
+    found = []
+    for bucket in s3.list_buckets().get("Buckets", []):
+        try:
+            tags = s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]
+        except Exception:  # untagged buckets raise NoSuchTagSet
+            continue
+        if {"Key": "created-by", "Value": "sso-kit"} in tags:
+            found.append(bucket["Name"])
+    return found
+
+
+def tutorial_buckets_exist(kit: Setup) -> tuple[bool, str]:
+    """Sandbox: at least one tagged bucket exists."""
+    if not kit.use_sandbox:
+        return True, "Real AWS: you created buckets in the console (step 7 will list them)."
+    if admin_credentials(kit) is None:
+        return True, "Step 07 will create the tutorial's buckets right after you log in."
+    names = _kit_buckets(admin_client(kit, "s3"))
+    return bool(names), f"{len(names)} tutorial bucket(s) exist."
+
+
+# -- 02: portal values ---------------------------------------------------------------------------
+def try_start_url(candidate: str) -> str:
+    """What the validator says about one pasted start URL (fixed, or why not)."""
+    import warnings
+
+    from sso_kit.validate import validate_start_url
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            cleaned = validate_start_url(candidate)
+        except SsoKitError as exc:
+            return f"{candidate!r:45} -> rejected: {exc}"
+    fixed = f" (fixed: {caught[0].message})" if caught else ""
+    return f"{candidate!r:45} -> {cleaned}{fixed}"
+
+
+def portal_values_ok(kit: Setup) -> tuple[bool, str]:
+    """Both values pass validation."""
+    from sso_kit.validate import validate_sso_region, validate_start_url
+
+    try:
+        url = validate_start_url(kit.start_url)
+        region = validate_sso_region(kit.sso_region)
+    except SsoKitError as exc:
+        return False, str(exc)
+    return True, f"Start URL {url} and SSO region {region} are valid."
+
+
+def check_portal_values(kit: Setup) -> str:
+    """The two values, checked."""
+    from sso_kit.validate import sso_regions
+
+    ok, detail = portal_values_ok(kit)
+    return (
+        f"Start URL:  {kit.start_url}\nSSO region: {kit.sso_region}\n"
+        f"{'OK' if ok else 'Problem'}: {detail}\n"
+        f"(botocore knows {len(sso_regions())} Regions where IAM Identity Center can live.)"
+    )
+
+
+# -- 06-09: login state, buckets, clean-up -------------------------------------------------------
+def needs_login(profile: str) -> bool:
+    """True when there is no unexpired token for the profile's session (no network)."""
+    from sso_kit.status import status
+
+    return not status(profile).logged_in
+
+
+def logged_in_with_role(profile: str) -> tuple[bool, str]:
+    """Logged in, and the profile names an account and a role."""
+    from sso_kit.config import read_profile
+    from sso_kit.status import status
+
+    st = status(profile)
+    if not st.logged_in:
+        return False, f"Not logged in with {profile}: click Log in and approve the code."
+    values = read_profile(profile)
+    if not values.get("sso_account_id") or not values.get("sso_role_name"):
+        return False, "Logged in, but no account and role chosen: click Load my accounts."
+    return True, (
+        f"Logged in; {profile} uses role {values['sso_role_name']} in account "
+        f"{values['sso_account_id']}."
+    )
+
+
+def ensure_buckets(kit: Setup, count: int = 2) -> str:
+    """Sandbox: if no tutorial bucket is visible yet, create ``count`` with the profile's role."""
+    from sso_kit.buckets import create_tutorial_bucket, list_buckets
+
+    if not kit.use_sandbox:
+        return "Real AWS: listing the buckets you created in step 03."
+    names = [b.name for b in list_buckets(kit.profile) if b.name.startswith("sso-kit-tutorial-")]
+    if names:
+        return f"{len(names)} tutorial bucket(s) from step 03 are there."
+    made = [create_tutorial_bucket(kit.profile) for _ in range(count)]
+    return f"Created {len(made)} tagged tutorial bucket(s) with your role: {', '.join(made)}"
+
+
+def run_aws_s3_ls(profile: str) -> str:
+    """``aws s3 ls --profile P`` with the installed CLI (v1 or v2), if there is one."""
+    aws = aws_cli()
+    if aws is None:
+        return "(no aws command installed; the table above made the same call with boto3)"
+    return f"$ aws s3 ls --profile {profile}\n{_run([aws, 's3', 'ls', '--profile', profile])}"
+
+
+def tutorial_buckets_visible(kit: Setup) -> tuple[bool, str]:
+    """The profile can list buckets; in the sandbox the tutorial's buckets are among them."""
+    from sso_kit.buckets import list_buckets
+
+    names = [b.name for b in list_buckets(kit.profile)]
+    if kit.use_sandbox and not any(n.startswith("sso-kit-tutorial-") for n in names):
+        return False, f"The listing ({len(names)} buckets) lacks the buckets of step 03."
+    return True, f"The profile lists {len(names)} bucket(s)."
+
+
+def logged_out(profile: str) -> tuple[bool, str]:
+    """No usable token is left for the profile's session."""
+    gone = needs_login(profile)
+    return gone, ("Signed out: no token is cached." if gone else "Still signed in.")
+
+
+def clean_up(kit: Setup, *, delete_buckets: bool = True, keep_profile: bool = False) -> str:
+    """Delete the kit-tagged buckets, sign out, and restore the original config."""
+    from sso_kit.buckets import delete_tutorial_buckets
+    from sso_kit.logout import logout
+
+    lines = []
+    if delete_buckets:
+        deleted = delete_tutorial_buckets(kit.profile)
+        lines.append(f"Deleted {len(deleted)} tutorial bucket(s): {', '.join(deleted) or '-'}")
+    result = logout(kit.sso_session)
+    lines.append(f"Signed out ({len(result.removed_tokens)} token file(s) removed).")
+    if keep_profile:
+        lines.append(f"Kept profile {kit.profile} in your config, as asked.")
+    else:
+        lines.append(restore_original_config())
+    return "\n".join(lines)
+
+
+def config_restored(*, keep_profile: bool = False) -> tuple[bool, str]:
+    """After clean-up: the tutorial's record is gone (restored), or the profile was kept."""
+    if keep_profile:
+        return True, "You kept the profile; nothing to check."
+    state = load_state()
+    if "original_config" in state or "restored" not in state:
+        return False, "Your config has not been restored yet."
+    restored = state["restored"]
+    if _sha256(Path(restored["path"])) != restored["sha256"]:
+        return False, f"{restored['path']} changed after it was restored."
+    return True, "Your AWS config is byte for byte what it was before the tutorial."
