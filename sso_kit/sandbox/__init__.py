@@ -1,0 +1,436 @@
+"""The offline IAM Identity Center sandbox: ``Sandbox`` starts, finds and steers one.
+
+Importing this module is cheap; moto and werkzeug load only in :meth:`Sandbox.start`. A handle
+found with :meth:`Sandbox.ensure_running` talks to its server over the admin HTTP API only, so
+every fault switch works the same whether the server runs in this process or another one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from sso_kit.errors import SandboxError
+from sso_kit.sandbox.directory import DEFAULT_USER, User
+
+__all__ = ["Sandbox", "User", "state_file_path"]
+
+ENV_URL = "SSO_KIT_SANDBOX_URL"
+ENV_ADMIN_KEY = "SSO_KIT_SANDBOX_ADMIN_KEY"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def state_file_path() -> Path:
+    """``~/.sso-kit/sandbox.json``: how notebooks find the running sandbox."""
+    return Path.home() / ".sso-kit" / "sandbox.json"
+
+
+class Sandbox:
+    """An IAM Identity Center sandbox server (see docs/architecture.md, "Sandbox")."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        public_url: str | None = None,
+        seed: str | Path | dict[str, Any] | None = None,
+        auto_approve: bool = False,
+        learners: int = 0,
+        data_dir: str | Path | None = None,
+        *,
+        prefix: str = "",
+    ) -> None:
+        if learners < 0 or learners > 999:
+            raise SandboxError(
+                f"learners must be between 0 and 999, not {learners}.",
+                hint="Pick how many workshop users to create, e.g. --learners 30.",
+            )
+        self.host = host
+        self.port = port
+        self._public_url = public_url.rstrip("/") if public_url else None
+        self._seed = seed
+        self.auto_approve = auto_approve
+        self.learners = learners
+        self.data_dir = Path(data_dir).expanduser() if data_dir else None
+        self.prefix = prefix
+        self.admin_key = secrets.token_urlsafe(24)
+        self.app: Any = None
+        self._server: Any = None
+        self._saver: Any = None
+        self._remote: dict[str, Any] | None = None  # set for handles of other processes
+        self.default_user: User | None = None
+        self.pid = os.getpid()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        """Seed and serve in a background thread; returns self once it accepts requests."""
+        if self._server is not None:
+            return self
+        from sso_kit.sandbox.directory import default_seed, load_seed
+        from sso_kit.sandbox.server import ServerThread, build_app
+
+        if isinstance(self._seed, dict):
+            seed = {**default_seed(), **self._seed}
+        elif self._seed:
+            seed = load_seed(self._seed)
+        else:
+            seed = default_seed()
+        try:
+            self.app = build_app(
+                seed=seed,
+                learners=self.learners,
+                auto_approve=self.auto_approve,
+                public_url=self._public_url,
+                prefix=self.prefix,
+                admin_key=self.admin_key,
+                data_dir=self.data_dir,
+            )
+            self._server = ServerThread(self.app, self.host, self.port)
+        except OSError as err:
+            raise SandboxError(
+                f"The sandbox cannot listen on {self.host}:{self.port} ({err.strerror}).",
+                hint="Choose another --port, or 0 for any free port.",
+            ) from None
+        self.port = self._server.port
+        if self.app.public_url is None:
+            self.app.public_url = self.url + self.prefix
+        users = self.app.directory.users
+        self.default_user = users.get(DEFAULT_USER) or next(iter(users.values()), None)
+        self._server.start()
+        if self.data_dir:
+            self._start_saver()
+        return self
+
+    def _start_saver(self) -> None:
+        import threading
+
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(2.0):
+                self.save()
+
+        thread = threading.Thread(target=loop, name="sso-kit-sandbox-saver", daemon=True)
+        thread.start()
+        self._saver = (stop, thread)
+
+    def save(self) -> None:
+        """Write the state to ``data_dir`` now (also done every 2 s and on stop)."""
+        if self.data_dir and self.app is not None:
+            from sso_kit.sandbox import persistence
+
+            persistence.write_json_private(
+                self.data_dir / persistence.STATE_NAME, self.app.export_state()
+            )
+
+    def stop(self) -> None:
+        """Stop serving (saving state first when a data dir is set); safe to call twice."""
+        if self._remote is not None:
+            return
+        if self._saver is not None:
+            self._saver[0].set()
+            self._saver = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+            self.save()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "remote" if self._remote else ("running" if self._server else "stopped")
+        return f"Sandbox(url={self.url!r}, {state})"
+
+    # -- facts ----------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """What clients use as ``endpoint_url``."""
+        if self._remote is not None:
+            return str(self._remote["url"])
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def public_url(self) -> str:
+        """What verification URIs handed to browsers start with."""
+        if self._remote is not None:
+            return str(self._remote.get("public_url") or self.url)
+        return self._public_url or (self.app.public_url if self.app else self.url)
+
+    @property
+    def start_url(self) -> str:
+        if self._remote is not None:
+            return str(self._remote["start_url"])
+        return str(self.app.directory.start_url)
+
+    @property
+    def sso_region(self) -> str:
+        if self._remote is not None:
+            return str(self._remote["sso_region"])
+        return str(self.app.directory.region)
+
+    @property
+    def users(self) -> dict[str, User]:
+        """Users created with a password by this sandbox (name -> User)."""
+        if self._remote is not None:
+            return {
+                u["name"]: User(u["name"], u["password"]) for u in self._remote.get("users", [])
+            }
+        return dict(self.app.directory.users)
+
+    # -- admin calls (HTTP, so remote handles behave the same) ------------------------------
+    def _admin(self, action: str, **body: Any) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{self.url}/_sandbox/admin/{action}",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Sso-Kit-Admin-Key": self.admin_key},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return dict(json.loads(response.read() or b"{}"))
+        except urllib.error.HTTPError as err:
+            try:
+                message = json.loads(err.read()).get("message", "")
+            except ValueError:
+                message = ""
+            raise SandboxError(
+                f"The sandbox refused '{action}': {message or err.reason}.",
+                hint="Check the arguments; see the README section 'sandbox'.",
+            ) from None
+        except OSError as err:
+            raise SandboxError(
+                f"The sandbox at {self.url} did not answer ({err}).",
+                hint="Start it with `sso-kit sandbox` or Sandbox.ensure_running().",
+            ) from None
+
+    def approve(
+        self,
+        user_code: str,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        allow: bool = True,
+    ) -> None:
+        """Sign in and approve (or deny) a user code — the same path as the web form."""
+        if username is None:
+            user = self.default_user
+            if user is None:
+                raise SandboxError(
+                    "This sandbox has no default user.", hint="Pass username and password."
+                )
+            username, password = user.name, user.password
+        elif password is None:
+            known = self.users.get(username)
+            if known is None:
+                raise SandboxError(f"No password known for {username!r}.", hint="Pass password=…")
+            password = known.password
+        self._admin(
+            "approve", user_code=user_code, username=username, password=password, allow=allow
+        )
+
+    def deny(
+        self, user_code: str, username: str | None = None, password: str | None = None
+    ) -> None:
+        """Sign in and choose Deny for a user code."""
+        self.approve(user_code, username, password, allow=False)
+
+    def expire_tokens(self, user: str | None = None) -> int:
+        """Expire the access and refresh tokens of ``user`` (everyone when None) now."""
+        return int(self._admin("expire_tokens", user=user)["tokens"])
+
+    def revoke_tokens(self, user: str | None = None) -> int:
+        """Revoke the tokens of ``user`` (everyone when None) server-side, like a logout."""
+        return int(self._admin("revoke_tokens", user=user)["tokens"])
+
+    def set_fault(self, operation: str, kind: str, count: int | None = None) -> None:
+        """Make ``operation`` (e.g. CreateToken, GetRoleCredentials, s3, ``*``) misbehave.
+
+        kind: slow_down | deny | delay (CreateToken) · server_error | drop (any operation).
+        """
+        self._admin("set_fault", operation=operation, kind=kind, count=count)
+
+    def skew_clock(self, seconds: float) -> None:
+        """Shift the server's clock (Date header, token lifetimes) by ``seconds``."""
+        self._admin("skew_clock", seconds=seconds)
+
+    def remove_assignment(self, user: str, account_id: str, permission_set: str) -> bool:
+        """Take a permission set away from a user ("No access" from then on)."""
+        return bool(
+            self._admin(
+                "remove_assignment", user=user, account_id=account_id, permission_set=permission_set
+            )["removed"]
+        )
+
+    def add_assignment(self, user: str, account_id: str, permission_set: str) -> None:
+        """Give a user a permission set in an account."""
+        self._admin(
+            "add_assignment", user=user, account_id=account_id, permission_set=permission_set
+        )
+
+    def set_lifetimes(
+        self,
+        access_token: int | None = None,
+        device_code: int | None = None,
+        role_credentials: int | None = None,
+        refresh: int | None = None,
+        interval: int | None = None,
+    ) -> None:
+        """Shorten (or lengthen) lifetimes in seconds, for new codes and tokens."""
+        self._admin(
+            "set_lifetimes",
+            access_token=access_token,
+            device_code=device_code,
+            role_credentials=role_credentials,
+            refresh=refresh,
+            interval=interval,
+        )
+
+    def reset_faults(self) -> None:
+        """Clear every fault, the clock skew and the lifetimes back to defaults."""
+        self._admin("reset_faults")
+
+    # -- finding one ------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """What the state file records (includes the default user's password)."""
+        return {
+            "url": self.url,
+            "public_url": self.public_url,
+            "pid": self.pid,
+            "start_url": self.start_url,
+            "sso_region": self.sso_region,
+            "admin_key": self.admin_key,
+            "default_user": self.default_user.name if self.default_user else None,
+            "users": [{"name": u.name, "password": u.password} for u in self.users.values()][:1000],
+        }
+
+    def write_state_file(self, path: str | Path | None = None) -> Path:
+        from sso_kit.sandbox.persistence import write_json_private
+
+        target = Path(path) if path else state_file_path()
+        write_json_private(target, self.state())
+        return target
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any]) -> Sandbox:
+        """A handle on a sandbox running elsewhere (no server in this process)."""
+        handle = cls()
+        handle._remote = data
+        handle.admin_key = str(data.get("admin_key") or "")
+        handle.pid = int(data.get("pid") or 0)
+        users = {u["name"]: User(u["name"], u["password"]) for u in data.get("users", [])}
+        name = data.get("default_user")
+        handle.default_user = users.get(name) if name else None
+        return handle
+
+    @staticmethod
+    def _health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
+        try:
+            with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=timeout) as r:
+                data = json.loads(r.read())
+                return data if data.get("service") == "sso-kit-sandbox" else None
+        except (OSError, ValueError):
+            return None
+
+    @classmethod
+    def ensure_running(cls, state_file: str | Path | None = None, **kw: Any) -> Sandbox:
+        """Find a running sandbox, or start one in a background process.
+
+        Order: ``SSO_KIT_SANDBOX_URL``; the state file (if its server answers); else
+        ``python -m sso_kit sandbox`` in the background, which writes the state file.
+        """
+        env_url = os.environ.get(ENV_URL)
+        if env_url:
+            info = cls._health(env_url)
+            if info is None:
+                raise SandboxError(
+                    f"{ENV_URL}={env_url} does not answer like an sso-kit sandbox.",
+                    hint=f"Start one with `sso-kit sandbox`, or unset {ENV_URL}.",
+                )
+            return cls.from_state(
+                {**info, "url": env_url.rstrip("/"), "admin_key": os.environ.get(ENV_ADMIN_KEY)}
+            )
+        path = Path(state_file) if state_file else state_file_path()
+        if path.exists():
+            try:
+                data = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if data.get("url") and cls._health(data["url"]):
+                return cls.from_state(data)
+        return cls.spawn(state_file=path, **kw)
+
+    @classmethod
+    def spawn(
+        cls, state_file: str | Path | None = None, timeout: float = 60.0, **kw: Any
+    ) -> Sandbox:
+        """Start ``python -m sso_kit sandbox`` as a background process and wait for it."""
+        path = Path(state_file) if state_file else state_file_path()
+        args = [sys.executable, "-m", "sso_kit", "sandbox", "--port", str(kw.get("port", 0))]
+        args += ["--host", kw.get("host", "127.0.0.1"), "--state-file", str(path)]
+        if kw.get("auto_approve"):
+            args.append("--auto-approve")
+        if kw.get("learners"):
+            args += ["--learners", str(kw["learners"])]
+        for flag, key in (
+            ("--seed", "seed"),
+            ("--data-dir", "data_dir"),
+            ("--public-url", "public_url"),
+        ):
+            if kw.get(key):
+                args += [flag, str(kw[key])]
+        path.unlink(missing_ok=True)
+        log_path = path.with_suffix(".log")
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                args,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SandboxError(
+                    f"The sandbox process exited with code {process.returncode}.",
+                    hint=f"See its log in {log_path}.",
+                )
+            if path.exists():
+                try:
+                    data = json.loads(path.read_text("utf-8"))
+                except ValueError:
+                    data = {}
+                if data.get("pid") == process.pid and cls._health(data.get("url", "")):
+                    handle = cls.from_state(data)
+                    handle._process = process  # type: ignore[attr-defined]
+                    return handle
+            time.sleep(0.1)
+        process.terminate()
+        raise SandboxError(
+            f"The sandbox did not start within {timeout:.0f} seconds.", hint=f"See {log_path}."
+        )
+
+    def terminate(self) -> None:
+        """Stop a sandbox this handle spawned as a background process."""
+        process = getattr(self, "_process", None)
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

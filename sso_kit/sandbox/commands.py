@@ -1,0 +1,133 @@
+"""``sso-kit sandbox``: run the offline IAM Identity Center in the foreground.
+
+Top-level imports are standard library only (see sso_kit/cli.py); the server loads on use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run the offline IAM Identity Center sandbox (Ctrl-C stops it)",
+        description=(
+            "Serve SSO OIDC, the AWS access portal, sign-in pages and moto's S3/IAM/STS on one "
+            "port. Clients reach it with endpoint_url = the printed endpoint."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
+    parser.add_argument("--public-url", help="base URL browsers use (e.g. behind a proxy)")
+    parser.add_argument("--prefix", default="", help="path prefix to strip (behind a proxy)")
+    parser.add_argument("--seed", help="YAML/JSON file describing another organisation")
+    parser.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="approve every sign-in for the default user (batch runs, CI)",
+    )
+    parser.add_argument("--learners", type=int, default=0, help="create learner01..learnerNN")
+    parser.add_argument("--data-dir", help="keep users, sessions and buckets across restarts")
+    parser.add_argument(
+        "--state-file",
+        help="where to record url and sign-in details (default ~/.sso-kit/sandbox.json)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="OPERATION=KIND",
+        help="start with a fault, e.g. CreateToken=slow_down or GetRoleCredentials=server_error",
+    )
+    parser.add_argument("--skew-clock", type=float, default=0.0, help="shift the server clock (s)")
+    parser.add_argument("--access-token-lifetime", type=int, help="seconds (default 3600)")
+    parser.add_argument("--device-code-lifetime", type=int, help="seconds (default 600)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sso_kit.errors import ValidationError
+    from sso_kit.sandbox import Sandbox
+
+    faults = []
+    for item in args.fault:
+        operation, sep, kind = item.partition("=")
+        if not sep or not operation or not kind:
+            raise ValidationError(
+                "fault",
+                f"--fault {item!r} is not OPERATION=KIND.",
+                hint="For example: --fault CreateToken=slow_down",
+            )
+        faults.append((operation, kind))
+    if not 0 <= args.port <= 65535:
+        raise ValidationError("port", f"--port {args.port} is out of range.", hint="Use 0-65535.")
+    if args.host not in LOOPBACK:
+        print(
+            f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
+            "sandbox's sign-in pages and APIs. Use --host 127.0.0.1 unless you need this.",
+            file=sys.stderr,
+        )
+    sandbox = Sandbox(
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        seed=args.seed,
+        auto_approve=args.auto_approve,
+        learners=args.learners,
+        data_dir=args.data_dir,
+        prefix=args.prefix,
+    ).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        for operation, kind in faults:
+            sandbox.set_fault(operation, kind)
+        if args.skew_clock:
+            sandbox.skew_clock(args.skew_clock)
+        if args.access_token_lifetime or args.device_code_lifetime:
+            sandbox.set_lifetimes(
+                access_token=args.access_token_lifetime, device_code=args.device_code_lifetime
+            )
+        state_path = sandbox.write_state_file(args.state_file)
+        print_banner(sandbox, args, state_path)
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+        if state_path_exists := locals().get("state_path"):
+            state_path_exists.unlink(missing_ok=True)
+    print("Sandbox stopped.", flush=True)
+    return 0
+
+
+def print_banner(sandbox: Any, args: argparse.Namespace, state_path: Any) -> None:
+    lines = [
+        "IAM Identity Center sandbox (offline, sso-kit)",
+        f"  endpoint      {sandbox.url}      (endpoint_url for boto3 / the aws CLI)",
+        f"  sign-in pages {sandbox.public_url}/device",
+        f"  access portal {sandbox.public_url}/portal",
+        f"  start URL     {sandbox.start_url}",
+        f"  SSO region    {sandbox.sso_region}",
+    ]
+    users = list(sandbox.users.values())
+    for user in users[:5]:
+        lines.append(f"  user          {user.name}   password {user.password}")
+    if len(users) > 5:
+        lines.append(f"  … and {len(users) - 5} more users; passwords are in {state_path}")
+    if args.auto_approve:
+        lines.append("  auto-approve  ON: every sign-in is approved for the default user")
+    if args.data_dir:
+        lines.append(f"  data dir      {args.data_dir} (state survives restarts)")
+    else:
+        lines.append("  data dir      none: starting clean, nothing is kept after Ctrl-C")
+    lines.append(f"  state file    {state_path}")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)

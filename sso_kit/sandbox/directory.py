@@ -1,0 +1,387 @@
+"""The sandbox's directory: users, permission sets and assignments in moto's own backends.
+
+Users live in moto's identitystore, permission sets and account assignments in its ssoadmin
+backend and the accounts in its organizations backend, so the tutorial's admin steps can be
+real boto3 calls against the sandbox and the portal sees their effect. Passwords are the
+sandbox's own addition (stored as salted scrypt hashes). Role credentials come from a real IAM
+role per (account, permission set) that carries the permission set's policies, assumed with
+moto's STS, so moto's IAM enforcement applies to every S3 call made with them.
+
+All calls here are in-process backend calls: they are the administrator's own actions and do
+not pass through moto's request authentication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_USER = "learner"
+ROLE_PREFIX = "AWSReservedSSO_"
+
+
+@dataclass(frozen=True)
+class User:
+    """Sign-in details of a sandbox user; the password is a sandbox credential."""
+
+    name: str
+    password: str = field(repr=False)
+
+
+def default_seed() -> dict[str, Any]:
+    """The tutorial's example organisation (see docs/architecture.md)."""
+    text = resources.files("sso_kit.sandbox").joinpath("default_seed.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def load_seed(path: str | Path) -> dict[str, Any]:
+    """Read a YAML or JSON seed file; missing keys fall back to the default organisation."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as err:
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            f"Cannot read the seed file {path}: {err.strerror}.",
+            hint="Check the path given to --seed.",
+        ) from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except Exception as err:
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            f"The seed file {path} is not valid YAML/JSON ({type(err).__name__}).",
+            hint="Fix the file, or start without --seed to use the default organisation.",
+        ) from None
+    if not isinstance(data, dict):
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            f"The seed file {path} must hold a mapping at the top level.",
+            hint="See the README section 'sandbox' for the format.",
+        )
+    merged = default_seed()
+    merged.update(data)
+    return merged
+
+
+def new_password() -> str:
+    """A password that is easy to copy from a terminal: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def _hash(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
+
+
+def _role_name(permission_set: str, arn: str) -> str:
+    suffix = hashlib.sha1(arn.encode()).hexdigest()[:16]  # stable per permission set
+    return f"{ROLE_PREFIX}{permission_set}_{suffix}"[:64]
+
+
+class Directory:
+    """Users and entitlements of one sandbox organisation."""
+
+    def __init__(self, seed: dict[str, Any]) -> None:
+        self.seed = seed
+        self.start_url: str = seed["start_url"]
+        self.region: str = seed["region"]
+        self.management_account: str = seed["accounts"][0]["id"]
+        self.accounts: dict[str, dict[str, str]] = {a["id"]: a for a in seed["accounts"]}
+        self.lock = threading.RLock()
+        self._hashes: dict[str, tuple[bytes, bytes]] = {}
+        self.users: dict[str, User] = {}  # only users whose password we created and printed
+        self._roles: dict[tuple[str, str], str] = {}
+
+    # -- moto backends ------------------------------------------------------------------
+    def _ssoadmin(self) -> Any:
+        from moto.ssoadmin.models import ssoadmin_backends
+
+        return ssoadmin_backends[self.management_account][self.region]
+
+    def _identitystore(self) -> Any:
+        from moto.identitystore.models import identitystore_backends
+
+        return identitystore_backends[self.management_account][self.region]
+
+    @property
+    def instance(self) -> Any:
+        return self._ssoadmin().instances[0]
+
+    # -- seeding ------------------------------------------------------------------------
+    def apply_seed(self, learners: int = 0, passwords: dict[str, str] | None = None) -> None:
+        """Create the organisation, permission sets and users described by the seed."""
+        passwords = passwords or {}
+        self._create_organization()
+        for name, spec in self.seed.get("permission_sets", {}).items():
+            self.create_permission_set(name, spec)
+        users = list(self.seed.get("users", []))
+        for n in range(1, learners + 1):
+            users.append(
+                {
+                    "name": f"learner{n:02d}",
+                    "display_name": f"Learner {n:02d}",
+                    "assignments": self.seed.get("learner_assignments", []),
+                }
+            )
+        for spec in users:
+            password = passwords.get(spec["name"]) or spec.get("password") or new_password()
+            self.create_user(spec["name"], password, spec.get("display_name"), spec.get("email"))
+            for item in spec.get("assignments", []):
+                self.assign(spec["name"], str(item["account"]), item["permission_set"])
+
+    def _create_organization(self) -> None:
+        from moto.organizations.models import organizations_backends
+
+        backend = organizations_backends[self.management_account]["aws"]
+        if backend.org is not None:
+            return
+        backend.create_organization(region=self.region, FeatureSet="ALL")
+        for account in self.seed["accounts"][1:]:
+            backend.create_account(AccountName=account["name"], Email=account["email"])
+            created = backend.accounts[-1]
+            old_id, created.id = created.id, account["id"]
+            organizations_backends.master_accounts.pop(old_id, None)
+            organizations_backends.master_accounts[account["id"]] = (
+                self.management_account,
+                "aws",
+            )
+        backend.accounts[0].name = self.seed["accounts"][0]["name"]
+
+    def create_permission_set(self, name: str, spec: dict[str, Any]) -> str:
+        backend = self._ssoadmin()
+        existing = self.permission_set_by_name(name)
+        if existing is not None:
+            return existing.permission_set_arn
+        created = backend.create_permission_set(
+            name=name,
+            description=spec.get("description", name),
+            instance_arn=self.instance.instance_arn,
+            session_duration=spec.get("session_duration", "PT1H"),
+            relay_state="",
+            tags=[],
+        )
+        arn = created["PermissionSetArn"]
+        for policy in spec.get("managed_policies", []):
+            backend.attach_managed_policy_to_permission_set(self.instance.instance_arn, arn, policy)
+        if spec.get("inline_policy"):
+            backend.put_inline_policy_to_permission_set(
+                self.instance.instance_arn, arn, json.dumps(spec["inline_policy"])
+            )
+        return arn
+
+    def create_user(
+        self, name: str, password: str, display_name: str | None = None, email: str | None = None
+    ) -> str:
+        """Create an identity-store user with a sandbox password; returns the user id."""
+        store = self._identitystore()
+        user_id = self.user_id(name)
+        if user_id is None:
+            user_id, _ = store.create_user(
+                self.instance.identity_store_id,
+                name,
+                {"GivenName": name, "FamilyName": "Learner"},
+                display_name or name,
+                None,
+                None,
+                [{"Value": email or f"{name}@example.com", "Type": "work", "Primary": True}],
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        self.set_password(name, password)
+        return user_id
+
+    def set_password(self, name: str, password: str) -> None:
+        salt = secrets.token_bytes(16)
+        with self.lock:
+            self._hashes[name] = (salt, _hash(password, salt))
+            self.users[name] = User(name, password)
+
+    def authenticate(self, name: str, password: str) -> bool:
+        """True when ``password`` is right for ``name``; same cost for unknown users."""
+        with self.lock:
+            salt, digest = self._hashes.get(name, (b"\0" * 16, b""))
+        candidate = _hash(password or "", salt)
+        return bool(digest) and secrets.compare_digest(candidate, digest)
+
+    def user_id(self, name: str) -> str | None:
+        store = self._identitystore()
+        data = store.identity_stores.get(self.instance.identity_store_id)
+        if data is None:
+            return None
+        for user_id, user in data.users.items():
+            if user.UserName == name:
+                return str(user_id)
+        return None
+
+    def user_names(self) -> list[str]:
+        data = self._identitystore().identity_stores.get(self.instance.identity_store_id)
+        return sorted(u.UserName for u in data.users.values()) if data else []
+
+    # -- entitlements -------------------------------------------------------------------
+    def permission_set_by_name(self, name: str) -> Any | None:
+        for ps in self._ssoadmin().permission_sets:
+            if ps.name == name and ps.instance_arn == self.instance.instance_arn:
+                return ps
+        return None
+
+    def permission_set_by_arn(self, arn: str) -> Any | None:
+        for ps in self._ssoadmin().permission_sets:
+            if ps.permission_set_arn == arn:
+                return ps
+        return None
+
+    def assign(self, user: str, account_id: str, permission_set: str) -> None:
+        ps = self.permission_set_by_name(permission_set)
+        user_id = self.user_id(user)
+        if ps is None or user_id is None:
+            raise KeyError(f"unknown user {user!r} or permission set {permission_set!r}")
+        if (account_id, permission_set) in self.assignments(user):
+            return
+        self._ssoadmin().create_account_assignment(
+            self.instance.instance_arn,
+            account_id,
+            "AWS_ACCOUNT",
+            ps.permission_set_arn,
+            "USER",
+            user_id,
+        )
+
+    def remove_assignment(self, user: str, account_id: str, permission_set: str) -> bool:
+        ps = self.permission_set_by_name(permission_set)
+        user_id = self.user_id(user)
+        if (
+            ps is None
+            or user_id is None
+            or (account_id, permission_set) not in self.assignments(user)
+        ):
+            return False
+        self._ssoadmin().delete_account_assignment(
+            self.instance.instance_arn,
+            account_id,
+            "AWS_ACCOUNT",
+            ps.permission_set_arn,
+            "USER",
+            user_id,
+        )
+        return True
+
+    def assignments(self, user: str) -> list[tuple[str, str]]:
+        """(account id, permission set name) pairs the user may use, in a stable order."""
+        user_id = self.user_id(user)
+        if user_id is None:
+            return []
+        pairs = set()
+        for row in list(self._ssoadmin().account_assignments):
+            if row.principal_id != user_id or row.instance_arn != self.instance.instance_arn:
+                continue
+            ps = self.permission_set_by_arn(row.permission_set_arn)
+            if ps is not None:
+                pairs.add((row.target_id, ps.name))
+        return sorted(pairs)
+
+    def account_info(self, account_id: str) -> dict[str, str]:
+        info = self.accounts.get(account_id, {})
+        return {
+            "accountId": account_id,
+            "accountName": info.get("name", f"Account {account_id}"),
+            "emailAddress": info.get("email", f"aws+{account_id}@example.com"),
+        }
+
+    # -- roles and credentials ----------------------------------------------------------
+    def role_arn(self, account_id: str, permission_set: str) -> str:
+        """Create (once) and sync the IAM role that stands for a permission set in an account."""
+        from moto.iam.models import iam_backends
+
+        ps = self.permission_set_by_name(permission_set)
+        if ps is None:
+            raise KeyError(permission_set)
+        name = _role_name(permission_set, ps.permission_set_arn)
+        iam = iam_backends[account_id]["global"]
+        with self.lock:
+            try:
+                role = iam.get_role(name)
+            except Exception:
+                trust = {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {
+                                "Federated": f"arn:aws:iam::{account_id}:saml-provider/"
+                                "AWSSSO_sandbox"
+                            },
+                            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                        }
+                    ],
+                }
+                role = iam.create_role(
+                    name,
+                    json.dumps(trust),
+                    "/aws-reserved/sso.amazonaws.com/",
+                    None,
+                    f"Permission set {permission_set} (sso-kit sandbox)",
+                    [],
+                    "43200",
+                )
+            attached = {p.arn for p in role.managed_policies.values()}
+            for policy in ps.managed_policies:
+                if policy.arn not in attached:
+                    iam.attach_role_policy(policy.arn, name)
+            if ps.inline_policy:
+                iam.put_role_policy(name, "AwsSSOInlinePolicy", ps.inline_policy)
+            return str(role.arn)
+
+    def session_seconds(self, permission_set: str, default: int) -> int:
+        """The permission set's session duration (ISO 8601 PTnH / PTnM), capped by default."""
+        import re
+
+        ps = self.permission_set_by_name(permission_set)
+        match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", (ps.session_duration if ps else "") or "")
+        if not match:
+            return default
+        seconds = int(match.group(1) or 0) * 3600 + int(match.group(2) or 0) * 60
+        return min(seconds, default) if seconds else default
+
+    def export(self) -> dict[str, Any]:
+        """Everything needed to rebuild the directory after a restart."""
+        permission_sets: dict[str, Any] = {}
+        for ps in self._ssoadmin().permission_sets:
+            permission_sets[ps.name] = {
+                "description": ps.description,
+                "session_duration": ps.session_duration,
+                "managed_policies": [p.arn for p in ps.managed_policies],
+                **({"inline_policy": json.loads(ps.inline_policy)} if ps.inline_policy else {}),
+            }
+        users = [
+            {
+                "name": name,
+                "assignments": [
+                    {"account": a, "permission_set": p} for a, p in self.assignments(name)
+                ],
+            }
+            for name in self.user_names()
+        ]
+        passwords = {u.name: u.password for u in self.users.values()}
+        return {
+            "seed": {**self.seed, "permission_sets": permission_sets, "users": users},
+            "passwords": passwords,
+        }

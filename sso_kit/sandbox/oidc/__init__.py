@@ -1,0 +1,1 @@
+"""SSO OIDC (``sso-oidc``): client registration, device and PKCE grants, tokens."""

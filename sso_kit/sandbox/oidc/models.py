@@ -1,0 +1,548 @@
+"""SSO OIDC state: client registrations, device authorizations, PKCE codes and tokens.
+
+A device authorization is a small state machine — pending → approved | denied, and expired
+once its lifetime passes; an approved one is redeemed exactly once. Time comes from an injected
+:class:`Clock` so lifetimes are testable without sleeping, and so the clock-skew fault shifts
+everything consistently.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+from sso_kit.sandbox.oidc import exceptions as exc
+
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+# Letters only, without the look-alikes (I, L, O, U, 0/1 are not letters; drop I/L/O/U).
+USER_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ"
+LOOPBACK_CALLBACK = "http://127.0.0.1/oauth/callback"
+
+
+class Clock:
+    """Wall clock plus an adjustable skew (the clock-skew fault)."""
+
+    def __init__(self, base: Any = time.time) -> None:
+        self._base = base
+        self.skew = 0.0
+
+    def now(self) -> float:
+        return float(self._base()) + self.skew
+
+
+@dataclass
+class Lifetimes:
+    """Seconds; defaults match the real service (spec §6.5, issue 3)."""
+
+    device_code: int = 600
+    interval: int = 1
+    access_token: int = 3600
+    refresh: int = 8 * 3600  # the session duration bounds refreshes
+    role_credentials: int = 3600
+    client_secret: int = 90 * 24 * 3600
+    auth_code: int = 300
+
+
+def new_secret(nbytes: int = 32) -> str:
+    """An opaque, URL-safe secret from :mod:`secrets`."""
+    return secrets.token_urlsafe(nbytes)
+
+
+def new_user_code() -> str:
+    """An easy-to-type code such as ``BDFH-KMNP``."""
+    letters = "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(8))
+    return f"{letters[:4]}-{letters[4:]}"
+
+
+def normalize_user_code(text: str) -> str:
+    """Accept ``bdfhkmnp``, ``BDFH KMNP`` or ``BDFH-KMNP`` as typed by a person."""
+    letters = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else text.strip().upper()
+
+
+def pkce_matches(verifier: str, challenge: str) -> bool:
+    """RFC 7636 S256: base64url(sha256(verifier)) without padding equals the challenge."""
+    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return secrets.compare_digest(expected, challenge)
+
+
+def redirect_allowed(registered: list[str], used: str) -> bool:
+    """Exact match, or any port on 127.0.0.1 when the portless loopback URI is registered."""
+    if used in registered:
+        return True
+    parts = urlsplit(used)
+    if parts.scheme != "http" or parts.hostname != "127.0.0.1" or parts.query or parts.fragment:
+        return False
+    return f"http://127.0.0.1{parts.path}" in registered
+
+
+@dataclass
+class Client:
+    client_id: str
+    client_secret: str = field(repr=False)
+    client_name: str
+    client_type: str
+    scopes: list[str]
+    redirect_uris: list[str]
+    grant_types: list[str]
+    issuer_url: str | None
+    issued_at: int
+    secret_expires_at: int
+
+
+@dataclass
+class DeviceAuthorization:
+    device_code: str = field(repr=False)
+    user_code: str
+    client_id: str
+    start_url: str
+    scopes: list[str]
+    created_at: float
+    expires_at: float
+    interval: int
+    state: str = "pending"  # pending | approved | denied | redeemed
+    user: str | None = None
+    last_poll: float | None = None
+    polls: int = 0
+    approved_at: float | None = None
+
+
+@dataclass
+class AuthorizeRequest:
+    """A PKCE /authorize request waiting for a person to sign in and consent."""
+
+    request_id: str
+    client_id: str
+    redirect_uri: str
+    state: str
+    code_challenge: str = field(repr=False)
+    scopes: list[str]
+    expires_at: float
+
+
+@dataclass
+class AuthCode:
+    code: str = field(repr=False)
+    client_id: str
+    redirect_uri: str
+    code_challenge: str = field(repr=False)
+    user: str
+    scopes: list[str]
+    expires_at: float
+    used: bool = False
+
+
+@dataclass
+class Token:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    client_id: str
+    user: str
+    start_url: str
+    scopes: list[str]
+    issued_at: float
+    expires_at: float
+    refresh_expires_at: float
+    state: str = "active"  # active | revoked | expired | rotated
+
+
+@dataclass
+class Faults:
+    """Switches that reproduce real failures, per operation name (or ``*`` for any).
+
+    ``count`` limits how often a fault fires (None: until reset).
+    """
+
+    operations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def kind(self, operation: str) -> str | None:
+        for key in (operation, "*"):
+            fault = self.operations.get(key)
+            if fault:
+                return str(fault["kind"])
+        return None
+
+    def consume(self, operation: str) -> None:
+        for key in (operation, "*"):
+            fault = self.operations.get(key)
+            if not fault:
+                continue
+            if fault["count"] is not None:
+                fault["count"] -= 1
+                if fault["count"] <= 0:
+                    del self.operations[key]
+            return
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    return asdict(obj)
+
+
+class OidcBackend:
+    """All OIDC state behind one lock; handlers in responses.py call these methods."""
+
+    def __init__(self, clock: Clock | None = None, lifetimes: Lifetimes | None = None) -> None:
+        self.clock = clock or Clock()
+        self.lifetimes = lifetimes or Lifetimes()
+        self.faults = Faults()
+        self.lock = threading.RLock()
+        self.clients: dict[str, Client] = {}
+        self.devices: dict[str, DeviceAuthorization] = {}  # by device code
+        self.user_codes: dict[str, str] = {}  # user code -> device code
+        self.authorize_requests: dict[str, AuthorizeRequest] = {}
+        self.auth_codes: dict[str, AuthCode] = {}
+        self.tokens: dict[str, Token] = {}  # by access token
+        self.refresh_index: dict[str, str] = {}  # refresh token -> access token
+        self.auto_approve_user: str | None = None  # set by --auto-approve
+
+    # -- registration -------------------------------------------------------------------
+    def register_client(
+        self,
+        client_name: str,
+        client_type: str,
+        scopes: list[str] | None = None,
+        redirect_uris: list[str] | None = None,
+        grant_types: list[str] | None = None,
+        issuer_url: str | None = None,
+    ) -> Client:
+        if not client_name or not isinstance(client_name, str):
+            raise exc.InvalidRequest("clientName is required")
+        if client_type != "public":
+            raise exc.InvalidRequest("clientType must be 'public'")
+        for uri in redirect_uris or []:
+            if not isinstance(uri, str) or urlsplit(uri).scheme not in ("http", "https"):
+                raise exc.InvalidRedirectUri(f"Invalid redirect URI: {uri!s:.100}")
+        allowed = {"authorization_code", "refresh_token", DEVICE_GRANT}
+        for grant in grant_types or []:
+            if grant not in allowed:
+                raise exc.UnsupportedGrantType(f"Unsupported grant type: {grant!s:.100}")
+        now = int(self.clock.now())
+        client = Client(
+            client_id=new_secret(16),
+            client_secret=new_secret(48),
+            client_name=client_name,
+            client_type=client_type,
+            scopes=list(scopes or []),
+            redirect_uris=list(redirect_uris or []),
+            grant_types=list(grant_types or []),
+            issuer_url=issuer_url,
+            issued_at=now,
+            secret_expires_at=now + self.lifetimes.client_secret,
+        )
+        with self.lock:
+            self.clients[client.client_id] = client
+        return client
+
+    def authenticate_client(self, client_id: str, client_secret: str | None) -> Client:
+        """Check client id and secret; secrets are compared in constant time."""
+        client = self.clients.get(client_id or "")
+        if client is None:
+            raise exc.InvalidClient("Invalid client: unknown clientId")
+        if client_secret is not None and not secrets.compare_digest(
+            client.client_secret, client_secret or ""
+        ):
+            raise exc.InvalidClient("Invalid client: clientSecret does not match")
+        if client.secret_expires_at <= self.clock.now():
+            raise exc.InvalidClient("Invalid client: the client secret has expired")
+        return client
+
+    # -- device authorization -----------------------------------------------------------
+    def start_device_authorization(
+        self, client_id: str, client_secret: str, start_url: str
+    ) -> DeviceAuthorization:
+        client = self.authenticate_client(client_id, client_secret)
+        if not start_url:
+            raise exc.InvalidRequest("startUrl is required")
+        now = self.clock.now()
+        with self.lock:
+            user_code = new_user_code()
+            while user_code in self.user_codes:
+                user_code = new_user_code()
+            device = DeviceAuthorization(
+                device_code=new_secret(48),
+                user_code=user_code,
+                client_id=client.client_id,
+                start_url=start_url,
+                scopes=client.scopes,
+                created_at=now,
+                expires_at=now + self.lifetimes.device_code,
+                interval=self.lifetimes.interval,
+            )
+            self.devices[device.device_code] = device
+            self.user_codes[user_code] = device.device_code
+        return device
+
+    def find_pending(self, user_code: str) -> DeviceAuthorization | None:
+        """The pending, unexpired authorization for a typed user code, else None."""
+        with self.lock:
+            device = self.devices.get(self.user_codes.get(normalize_user_code(user_code), ""))
+            if device is None or device.state != "pending":
+                return None
+            if device.expires_at <= self.clock.now():
+                return None
+            return device
+
+    def decide(self, user_code: str, user: str, allow: bool) -> DeviceAuthorization:
+        """Approve or deny a pending authorization on behalf of a signed-in user."""
+        with self.lock:
+            device = self.find_pending(user_code)
+            if device is None:
+                raise LookupError("That code is not valid, already used or expired.")
+            device.state = "approved" if allow else "denied"
+            device.user = user
+            device.approved_at = self.clock.now()
+            return device
+
+    def _poll_device(self, client: Client, device_code: str) -> Token:
+        now = self.clock.now()
+        with self.lock:
+            device = self.devices.get(device_code or "")
+            if device is None or device.client_id != client.client_id:
+                raise exc.InvalidGrant("Invalid device code provided")
+            if device.state == "redeemed":
+                raise exc.InvalidGrant("Device code has already been used")
+            if device.expires_at <= now:
+                self._forget_device(device)
+                raise exc.ExpiredToken("Device code has expired")
+            previous, device.last_poll = device.last_poll, now
+            device.polls += 1
+            # The client's first two polls are back to back (spec §6.5 item 3): allow them.
+            if (
+                previous is not None
+                and device.polls > 2
+                and now - previous < device.interval
+                and device.state == "pending"
+            ):
+                raise exc.SlowDown()
+            fault = self.faults.kind("CreateToken")
+            if fault == "slow_down":
+                self.faults.consume("CreateToken")
+                raise exc.SlowDown()
+            if fault == "deny" and device.state == "pending":
+                self.faults.consume("CreateToken")
+                device.state = "denied"
+            if device.state == "pending" and self.auto_approve_user:
+                device.state, device.user, device.approved_at = (
+                    "approved",
+                    self.auto_approve_user,
+                    now,
+                )
+            if device.state == "pending":
+                raise exc.AuthorizationPending()
+            if device.state == "denied":
+                self._forget_device(device)
+                raise exc.AccessDenied("Access denied: the user denied the request")
+            if fault == "delay":
+                self.faults.consume("CreateToken")
+                raise exc.AuthorizationPending()
+            device.state = "redeemed"
+            self._forget_device(device, keep=True)
+            return self._issue(client.client_id, device.user or "", device.start_url, device.scopes)
+
+    def _forget_device(self, device: DeviceAuthorization, keep: bool = False) -> None:
+        self.user_codes.pop(device.user_code, None)
+        if not keep:
+            self.devices.pop(device.device_code, None)
+
+    # -- PKCE ---------------------------------------------------------------------------
+    def begin_authorize(self, params: dict[str, str]) -> AuthorizeRequest:
+        """Validate an /authorize query; the redirect URI is checked before anything else."""
+        client = self.clients.get(params.get("client_id", ""))
+        if client is None:
+            raise exc.InvalidClient("Invalid client: unknown client_id")
+        redirect_uri = params.get("redirect_uri", "")
+        if not redirect_allowed(client.redirect_uris, redirect_uri):
+            raise exc.InvalidRedirectUri("redirect_uri is not registered for this client")
+        if params.get("response_type") != "code":
+            raise exc.InvalidRequest("response_type must be 'code'")
+        if params.get("code_challenge_method") != "S256":
+            raise exc.InvalidRequest("code_challenge_method must be S256")
+        challenge = params.get("code_challenge", "")
+        if not 43 <= len(challenge) <= 128:
+            raise exc.InvalidRequest("code_challenge must be 43 to 128 characters")
+        scopes = [s for s in params.get("scopes", "").split() if s] or client.scopes
+        request = AuthorizeRequest(
+            request_id=new_secret(16),
+            client_id=client.client_id,
+            redirect_uri=redirect_uri,
+            state=params.get("state", ""),
+            code_challenge=challenge,
+            scopes=scopes,
+            expires_at=self.clock.now() + self.lifetimes.device_code,
+        )
+        with self.lock:
+            self.authorize_requests[request.request_id] = request
+        return request
+
+    def find_authorize(self, request_id: str) -> AuthorizeRequest | None:
+        with self.lock:
+            request = self.authorize_requests.get(request_id)
+            if request is None or request.expires_at <= self.clock.now():
+                return None
+            return request
+
+    def finish_authorize(self, request_id: str, user: str, allow: bool) -> str:
+        """Return the redirect URL (with ``code`` or ``error``) for a consent decision."""
+        from urllib.parse import urlencode
+
+        with self.lock:
+            request = self.authorize_requests.pop(request_id, None)
+            if request is None:
+                raise LookupError("That sign-in request is not valid or has expired.")
+            if not allow:
+                query = {"error": "access_denied", "state": request.state}
+            else:
+                code = AuthCode(
+                    code=new_secret(32),
+                    client_id=request.client_id,
+                    redirect_uri=request.redirect_uri,
+                    code_challenge=request.code_challenge,
+                    user=user,
+                    scopes=request.scopes,
+                    expires_at=self.clock.now() + self.lifetimes.auth_code,
+                )
+                self.auth_codes[code.code] = code
+                query = {"code": code.code, "state": request.state}
+        sep = "&" if "?" in request.redirect_uri else "?"
+        return f"{request.redirect_uri}{sep}{urlencode(query)}"
+
+    def _redeem_code(
+        self, client: Client, code: str, redirect_uri: str, verifier: str, start_url: str
+    ) -> Token:
+        with self.lock:
+            record = self.auth_codes.get(code or "")
+            if record is None or record.used or record.client_id != client.client_id:
+                raise exc.InvalidGrant("Invalid authorization code provided")
+            record.used = True
+            if record.expires_at <= self.clock.now():
+                raise exc.InvalidGrant("Authorization code has expired")
+            if redirect_uri != record.redirect_uri:
+                raise exc.InvalidGrant("redirectUri does not match the one used to authorize")
+            if not verifier or not pkce_matches(verifier, record.code_challenge):
+                raise exc.InvalidGrant("codeVerifier does not match the code challenge")
+            return self._issue(client.client_id, record.user, start_url, record.scopes)
+
+    # -- tokens -------------------------------------------------------------------------
+    def create_token(self, body: dict[str, Any]) -> Token:
+        """CreateToken for the device-code, authorization-code and refresh-token grants."""
+        grant = body.get("grantType")
+        if not grant:
+            raise exc.InvalidRequest("grantType is required")
+        client = self.authenticate_client(body.get("clientId", ""), body.get("clientSecret", ""))
+        if grant == DEVICE_GRANT:
+            return self._poll_device(client, body.get("deviceCode", ""))
+        if grant == "authorization_code":
+            return self._redeem_code(
+                client,
+                body.get("code", ""),
+                body.get("redirectUri", ""),
+                body.get("codeVerifier", ""),
+                client.issuer_url or "",
+            )
+        if grant == "refresh_token":
+            return self._refresh(client, body.get("refreshToken", ""))
+        raise exc.UnsupportedGrantType(f"Unsupported grant type: {grant!s:.100}")
+
+    def _issue(self, client_id: str, user: str, start_url: str, scopes: list[str]) -> Token:
+        now = self.clock.now()
+        token = Token(
+            access_token=new_secret(64),
+            refresh_token=new_secret(64),
+            client_id=client_id,
+            user=user,
+            start_url=start_url,
+            scopes=scopes,
+            issued_at=now,
+            expires_at=now + self.lifetimes.access_token,
+            refresh_expires_at=now + self.lifetimes.refresh,
+        )
+        with self.lock:
+            self.tokens[token.access_token] = token
+            self.refresh_index[token.refresh_token] = token.access_token
+        return token
+
+    def _refresh(self, client: Client, refresh_token: str) -> Token:
+        now = self.clock.now()
+        with self.lock:
+            old = self.tokens.get(self.refresh_index.get(refresh_token or "", ""))
+            if old is None or old.client_id != client.client_id:
+                raise exc.InvalidGrant("Invalid refresh token provided")
+            if old.state in ("revoked", "rotated") or old.refresh_expires_at <= now:
+                raise exc.InvalidGrant("Refresh token has expired or was revoked")
+            old.state = "rotated"
+            self.refresh_index.pop(refresh_token, None)
+            token = self._issue(client.client_id, old.user, old.start_url, old.scopes)
+            token.expires_at = min(token.expires_at, old.refresh_expires_at)
+            token.refresh_expires_at = old.refresh_expires_at
+            return token
+
+    def validate_access_token(self, access_token: str) -> Token | None:
+        """The live token for a bearer value, else None (unknown, expired or revoked)."""
+        with self.lock:
+            token = self.tokens.get(access_token or "")
+            if token is None or token.state == "revoked" or token.expires_at <= self.clock.now():
+                return None
+            return token
+
+    def revoke(self, access_token: str) -> bool:
+        """Logout: the access token and its refresh token stop working."""
+        with self.lock:
+            token = self.tokens.get(access_token or "")
+            if token is None:
+                return False
+            token.state = "revoked"
+            self.refresh_index.pop(token.refresh_token, None)
+            return True
+
+    def end_sessions(self, user: str | None, how: str) -> int:
+        """Expire or revoke every live token of ``user`` (all users when None)."""
+        now = self.clock.now()
+        count = 0
+        with self.lock:
+            for token in self.tokens.values():
+                if token.state != "active" or (user and token.user != user):
+                    continue
+                count += 1
+                if how == "revoke":
+                    token.state = "revoked"
+                    self.refresh_index.pop(token.refresh_token, None)
+                else:
+                    token.expires_at = min(token.expires_at, now - 1)
+                    token.refresh_expires_at = min(token.refresh_expires_at, now - 1)
+        return count
+
+    # -- persistence --------------------------------------------------------------------
+    def export(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "clients": [_record(c) for c in self.clients.values()],
+                "devices": [_record(d) for d in self.devices.values()],
+                "tokens": [_record(t) for t in self.tokens.values()],
+            }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        def build(cls: type, row: dict[str, Any]) -> Any:
+            names = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in row.items() if k in names})
+
+        with self.lock:
+            for row in data.get("clients", []):
+                client = build(Client, row)
+                self.clients[client.client_id] = client
+            for row in data.get("devices", []):
+                device = build(DeviceAuthorization, row)
+                self.devices[device.device_code] = device
+                if device.state in ("pending", "approved", "denied"):
+                    self.user_codes[device.user_code] = device.device_code
+            for row in data.get("tokens", []):
+                token = build(Token, row)
+                self.tokens[token.access_token] = token
+                if token.state == "active":
+                    self.refresh_index[token.refresh_token] = token.access_token

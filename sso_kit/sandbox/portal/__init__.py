@@ -1,0 +1,1 @@
+"""The AWS access portal API (``sso``): accounts, roles, role credentials, logout."""
