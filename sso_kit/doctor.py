@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sso_kit.errors import redact
-from sso_kit.explain import Explanation, explain
+from sso_kit.explainer import Explanation, explain
 
 __all__ = ["EXIT_CODES", "STAGES", "Explanation", "Finding", "Report", "doctor", "explain"]
 

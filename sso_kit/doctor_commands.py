@@ -49,7 +49,7 @@ def _doctor(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from sso_kit.explain import explain
+    from sso_kit.explainer import explain
 
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():

@@ -16,7 +16,7 @@ from botocore.utils import SSOTokenLoader
 
 from sso_kit import explain as public_explain
 from sso_kit.doctor import explain as doctor_explain
-from sso_kit.explain import RULES, UNKNOWN, Explanation, explain
+from sso_kit.explainer import RULES, UNKNOWN, Explanation, explain
 
 
 def _raised(fn):
