@@ -267,6 +267,7 @@ def _lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
     env = dict(base)
     env["SSO_KIT_SANDBOX_URL"] = sandbox.url
     env["SSO_KIT_SANDBOX_PUBLIC_URL"] = sandbox.public_url
+    env["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key  # the admin steps of notebook 01
     env.pop("SSO_KIT_HEADLESS", None)  # a person clicks here
     return env
 
@@ -301,8 +302,8 @@ def run_lab(
         from sso_kit.sandbox import Sandbox
         from sso_kit.sandbox.proxy import sandbox_public_url
 
-        env = {k: v for k, v in os.environ.items() if k != "SSO_KIT_SANDBOX_URL"}
-        public = public_url or sandbox_public_url(sandbox_port, env)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_SANDBOX_")}
+        public = public_url or sandbox_public_url(sandbox_port)  # explicit setting or JupyterHub
         try:
             sandbox = Sandbox(
                 host="127.0.0.1", port=sandbox_port, public_url=public, auto_approve=False
@@ -314,11 +315,13 @@ def run_lab(
                 f"The sandbox could not start on 127.0.0.1:{sandbox_port}: {exc}",
                 hint="Run `sso-kit sandbox` alone to see why, then `make lab` again.",
             ) from exc
+        sandbox_state = sandbox.write_state_file()  # terminals outside the lab find it too
         try:
             return _serve(sandbox, env, port, notebook_dir, home, open_browser, out)
         finally:
             with _shielded():
                 sandbox.stop()
+                sandbox_state.unlink(missing_ok=True)
                 with contextlib.suppress(OSError):
                     _state_path().unlink()
 

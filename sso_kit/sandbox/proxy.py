@@ -95,16 +95,49 @@ def setup_sandbox_proxy(environ: Mapping[str, str] | None = None) -> dict[str, A
     return config
 
 
+def start_in_background(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Start ``sso-kit sandbox`` in its own session and return the variables that find it.
+
+    For ``binder/start``: the notebook server (and every kernel) must know the sandbox's
+    address and admin key before it starts, so this waits until the sandbox answers.
+    """
+    from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_URL, Sandbox
+
+    env = os.environ if environ is None else environ
+    port = int(env.get("SSO_KIT_SANDBOX_PORT") or 0) or _free_port()
+    public = sandbox_public_url(port, env)
+    handle = Sandbox.spawn(host="127.0.0.1", port=port, public_url=public)
+    return {
+        ENV_URL: handle.url,
+        ENV_ADMIN_KEY: handle.admin_key,
+        "SSO_KIT_SANDBOX_PUBLIC_URL": handle.public_url,
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m sso_kit.sandbox.proxy public-url PORT``: the shell side of binder/start."""
+    """Shell side of binder/start: ``public-url PORT`` or ``start-background`` (prints exports)."""
     import argparse
+    import shlex
 
     parser = argparse.ArgumentParser(prog="python -m sso_kit.sandbox.proxy")
     sub = parser.add_subparsers(dest="command", required=True)
     public = sub.add_parser("public-url", help="print where browsers reach a sandbox on PORT")
     public.add_argument("port", type=int)
+    sub.add_parser("start-background", help="start the sandbox, print `export` lines for it")
     args = parser.parse_args(argv)
-    print(sandbox_public_url(args.port) or f"http://127.0.0.1:{args.port}")
+    if args.command == "public-url":
+        print(sandbox_public_url(args.port) or f"http://127.0.0.1:{args.port}")
+    else:
+        for name, value in start_in_background().items():
+            print(f"export {name}={shlex.quote(value)}")
     return 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,7 +90,7 @@ def test_start_hands_over_to_the_notebook_server_last():
     ]
     assert lines[-1] == 'exec "$@"'
     text = (BINDER / "start").read_text()
-    assert "SSO_KIT_SANDBOX_URL" in text and "&\n" in text, "sandbox must start in the background"
+    assert "start-background" in text, "the sandbox must start in the background"
     assert "--auto-approve" not in text, "the learner approves in the browser"
 
 
@@ -96,49 +100,41 @@ def test_post_build_installs_the_package_and_silences_the_news_popup():
     assert '"fetchNews": "false"' in text and "overrides.json" in text
 
 
-def test_start_runs_the_sandbox_and_then_the_given_command(tmp_path):
-    """Run binder/start for real with a stand-in for `sso-kit sandbox` and a command to exec."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    record = tmp_path / "sandbox-args"
-    fake_python = bin_dir / "python"
-    # `python -m sso_kit sandbox ...` is recorded instead of run; everything else is real python
-    fake_python.write_text(
-        "#!/usr/bin/env bash\n"
-        'if [ "$1 $2 $3" = "-m sso_kit sandbox" ]; then echo "$@" > "$RECORD"; exit 0; fi\n'
-        f'exec "{sys.executable}" "$@"\n'
-    )
-    fake_python.chmod(0o755)
+def test_start_runs_a_real_sandbox_behind_the_proxy_path_then_execs_the_command(tmp_path):
+    """binder/start for real, as JupyterHub would call it: the exec'd command sees the sandbox."""
     env = {
-        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         "HOME": str(tmp_path),
-        "RECORD": str(record),
-        "SSO_KIT_SANDBOX_PORT": "18123",
         "JUPYTERHUB_SERVICE_PREFIX": "/user/ada/",
     }
-    result = subprocess.run(
-        [
-            str(BINDER / "start"),
-            "sh",
-            "-c",
-            'echo "$SSO_KIT_SANDBOX_URL $SSO_KIT_SANDBOX_PUBLIC_URL"',
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+    for name in ("SSO_KIT_SANDBOX_URL", "SSO_KIT_SANDBOX_PUBLIC_URL", "SSO_KIT_SANDBOX_PORT"):
+        env.pop(name, None)
+    show = (
+        'echo "$SSO_KIT_SANDBOX_URL $SSO_KIT_SANDBOX_PUBLIC_URL ${SSO_KIT_SANDBOX_ADMIN_KEY:+key}"'
     )
-    assert result.stdout.split() == ["http://127.0.0.1:18123", "/user/ada/proxy/18123/"]
-    for _ in range(100):  # the background job may finish after exec
-        if record.exists() and record.read_text():
-            break
-        import time
-
-        time.sleep(0.05)
-    args = record.read_text().split()
-    assert args[args.index("--port") + 1] == "18123"
-    assert args[args.index("--public-url") + 1] == "/user/ada/proxy/18123/"
+    state_file = tmp_path / ".sso-kit" / "sandbox.json"
+    try:
+        result = subprocess.run(
+            [str(BINDER / "start"), "sh", "-c", show],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        url, public, key = result.stdout.split()
+        port = url.rsplit(":", 1)[1]
+        assert url == f"http://127.0.0.1:{port}"
+        assert public == f"/user/ada/proxy/{port}", "verification URIs must go through the proxy"
+        assert key == "key", "kernels need the admin key for the sandbox's admin steps"
+        with urllib.request.urlopen(f"{url}/_sandbox/health", timeout=10) as resp:
+            assert json.load(resp)["service"] == "sso-kit-sandbox"
+    finally:
+        if state_file.exists():
+            pid = json.loads(state_file.read_text())["pid"]
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
 
 
 def test_repo2docker_reads_the_binder_folder_offline():

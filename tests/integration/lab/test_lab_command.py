@@ -1,0 +1,182 @@
+"""``python -m sso_kit lab`` as a learner runs it: both servers answer, Ctrl-C leaves nothing.
+
+The command runs as a real subprocess with a temporary HOME and free ports; the sandbox is
+checked with an unmodified boto3 ``sso-oidc`` client, JupyterLab through its REST API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sso_kit.lab import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[3]
+READY_TIMEOUT = 180.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie still answers kill(0); it is gone for our purposes
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant pid (via /proc), so we can prove none outlives the lab."""
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found + [d for c in found for d in _children(c)]
+
+
+def _wait_for_state(home: Path, proc: subprocess.Popen[str]) -> dict:
+    state_file = home / ".sso-kit" / "lab.json"
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"sso-kit lab exited early ({proc.returncode}):\n{out}\n{err}")
+        if state_file.exists():
+            return json.loads(state_file.read_text())
+        time.sleep(0.25)
+    pytest.fail("sso-kit lab did not write ~/.sso-kit/lab.json (not ready)")
+
+
+@pytest.fixture
+def lab_env(isolated_aws_home, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks)
+    env = dict(os.environ)
+    env.pop("SSO_KIT_SANDBOX_URL", None)
+    env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        env[name] = str(tmp_path / name.lower())
+    return env, notebooks
+
+
+def _start(env: dict, notebooks: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sso_kit",
+            "lab",
+            "--no-browser",
+            "--port",
+            str(port),
+            "--notebook-dir",
+            str(notebooks),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_lab_serves_jupyterlab_and_the_sandbox_and_ctrl_c_stops_both(lab_env):
+    env, notebooks = lab_env
+    home = Path(env["HOME"])
+    proc = _start(env, notebooks, free_port())
+    try:
+        state = _wait_for_state(home, proc)
+        token = re.search(r"token=([0-9a-f]+)", state["url"]).group(1)
+
+        # JupyterLab answers its API with the printed token, serving our notebooks
+        base = state["url"].split("/lab/")[0]
+        req = urllib.request.Request(
+            f"{base}/api/contents", headers={"Authorization": f"token {token}"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            names = {item["name"] for item in json.load(resp)["content"]}
+        assert "00_start_here.ipynb" in names
+
+        # the sandbox answers an unmodified boto3 sso-oidc client
+        import boto3
+        from botocore import UNSIGNED
+        from botocore.config import Config
+
+        oidc = boto3.client(
+            "sso-oidc",
+            region_name="us-east-1",
+            endpoint_url=state["sandbox_url"],
+            config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}),
+        )
+        registration = oidc.register_client(clientName="lab-test", clientType="public")
+        assert registration["clientId"]
+
+        # the kernels get the sandbox's address through the lab's environment
+        jupyter_pids = [p for p in _children(proc.pid) if "jupyterlab" in _cmdline(p)]
+        assert len(jupyter_pids) == 1
+        environ = Path(f"/proc/{jupyter_pids[0]}/environ").read_bytes().split(b"\0")
+        assert f"SSO_KIT_SANDBOX_URL={state['sandbox_url']}".encode() in environ
+
+        # a second lab says where the first one is instead of fighting over ports
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sso_kit",
+                "lab",
+                "--no-browser",
+                "--notebook-dir",
+                str(notebooks),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode != 0
+        assert "already running" in second.stderr
+        assert base in second.stderr
+
+        descendants = _children(proc.pid)
+        assert descendants, "JupyterLab should run as a child process"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    assert proc.returncode == 0, err
+    assert "Stopping JupyterLab and the sandbox" in out
+    assert "Sign in as:" in out and "Start URL:" in out
+    assert token not in err, "the token belongs in the printed URL only"
+    leftovers = [pid for pid in descendants if _alive(pid)]
+    assert not leftovers, f"still running after Ctrl-C: {[_cmdline(p) for p in leftovers]}"
+    assert not (home / ".sso-kit" / "lab.json").exists()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{base}/api/status", timeout=5)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(state["sandbox_url"], timeout=5)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
