@@ -218,7 +218,7 @@ def _set_keys(
     section = sections[-1]
     for key in delete:
         if key in section:
-            section.remove_option(key)
+            del section[key]
     for key, value in wanted.items():
         if key in section:
             section[key].value = value
