@@ -17,19 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "notebooks"
 
 PARAMETERS = """\
-# Parameters: papermill / `sso-kit tutorial run -p NAME VALUE` can override every one of them.
-use_sandbox: bool = True  # True: the offline sandbox; False: your own IAM Identity Center
-start_url: str = ""  # your AWS access portal URL; "" = the sandbox's
-sso_region: str = ""  # the Region your IAM Identity Center lives in; "" = the sandbox's
-sso_session: str = "sso-kit"  # name of the [sso-session ...] section the tutorial writes
-profile: str = "sso-kit-tutorial"  # name of the [profile ...] section the tutorial writes
-account_id: str = ""  # "" = choose after login (headless: the first account offered)
-role_name: str = ""  # "" = PowerUserAccess when offered, else the first role
-interactive: bool | None = None  # None = click the widgets, unless SSO_KIT_HEADLESS=1"""
+# Parameters: papermill and `sso-kit tutorial run -p NAME VALUE` can override each of them.
+from typing import Optional
+
+use_sandbox: bool = True  # True: the offline sandbox. False: your own IAM Identity Center
+start_url: str = ""  # your AWS access portal URL (empty: the sandbox portal)
+sso_region: str = ""  # the Region your IAM Identity Center lives in (empty: the sandbox Region)
+sso_session: str = "sso-kit"  # name of the sso-session section the tutorial writes
+profile: str = "sso-kit-tutorial"  # name of the profile section the tutorial writes
+account_id: str = ""  # empty: choose after login (headless: the first account offered)
+role_name: str = ""  # empty: PowerUserAccess when offered, else the first role
+interactive: Optional[bool] = None  # None: click the widgets, unless SSO_KIT_HEADLESS is 1"""
 
 SETUP = """\
-from IPython.display import display
-
 from sso_kit.ui.steps import setup
 
 kit = setup(use_sandbox=use_sandbox, start_url=start_url, sso_region=sso_region,

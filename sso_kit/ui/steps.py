@@ -190,15 +190,14 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def self_check(ok: bool, passed: str, todo: str, *, interactive: bool) -> bool:
+def self_check(ok: bool, passed: str, todo: str, *, interactive: bool) -> None:
     """End-of-notebook check: headless raises AssertionError; interactive prints guidance."""
     if ok:
         print(f"✓ {passed}")
-        return True
-    if not interactive:
+    elif not interactive:
         raise AssertionError(todo)
-    print(f"… Not done yet: {todo}\nRun this cell again when you have done it.")
-    return False
+    else:
+        print(f"… Not done yet: {todo}\nRun this cell again when you have done it.")
 
 
 def profile_ready(profile: str) -> tuple[bool, str]:
@@ -264,7 +263,8 @@ def environment_report(kit: Setup) -> str:
     """Tool versions plus where the tutorial will write."""
     from sso_kit.config import config_path
 
-    return f"{tool_versions()}\nAWS config file: {config_path()}\n\n{kit.describe()}"
+    where = kit.endpoint_url if kit.use_sandbox else "real AWS"
+    return f"{tool_versions()}\nAWS config file: {config_path()}\nTarget: {where}"
 
 
 def sdk_supports_sso_session() -> tuple[bool, str]:

@@ -1,0 +1,75 @@
+"""nbval set-up for the tutorial notebooks (``make test`` runs them with --nbval-lax).
+
+Fixtures do not run for nbval items, so this uses hooks: the first notebook item starts an
+auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
+kernels inherit (HOME, AWS_CONFIG_FILE, SSO_KIT_HEADLESS=1, SSO_KIT_SANDBOX_URL) is set only
+while notebook items run, so other tests never see it. Notebooks share one HOME because each
+step reads the files the previous one wrote; they run in file order (no xdist).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_state: dict[str, Any] = {}
+
+
+def _is_notebook(item: pytest.Item) -> bool:
+    return str(getattr(item, "fspath", "")).endswith(".ipynb")
+
+
+def _kernel_environment() -> dict[str, str | None]:
+    from sso_kit.tutorial import isolated_home_env
+
+    if "sandbox" not in _state:
+        from sso_kit.sandbox import Sandbox
+
+        home = Path(tempfile.mkdtemp(prefix="sso-kit-nbval-home-"))
+        _state["home"] = home
+        _state["sandbox"] = Sandbox(host="127.0.0.1", port=0, auto_approve=True).start()
+    env = isolated_home_env(_state["home"])
+    env.update(SSO_KIT_HEADLESS="1", SSO_KIT_SANDBOX_URL=_state["sandbox"].url)
+    return env
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a notebook's kernel starts (nbval starts it in the first cell's setup)."""
+    if not _is_notebook(item):
+        return
+    env = _kernel_environment()
+    _state["saved"] = {key: os.environ.get(key) for key in env}
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Give the rest of the test session its own environment back."""
+    saved = _state.pop("saved", None)
+    if not _is_notebook(item) or saved is None:
+        return
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the sandbox and delete the temporary HOME."""
+    sandbox = _state.pop("sandbox", None)
+    if sandbox is not None:
+        sandbox.stop()
+    home = _state.pop("home", None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
