@@ -1,0 +1,194 @@
+"""Caches: golden names and documents from the AWS CLI spec (§0.1, §3), modes, interop."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from sso_kit import cache
+from sso_kit.errors import CacheError
+
+LEGACY_URL = "https://d-1234567890.awsapps.com/start"
+
+
+@pytest.mark.parametrize(
+    ("name", "file_name"),
+    [
+        pytest.param("my-sso", "0ad374308c5a4e22f723adf10145eafad7c4031c.json", id="session"),
+        pytest.param(LEGACY_URL, "7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json", id="legacy"),
+        pytest.param("admin", "d033e22ae348aeb5660fc2140aec35850c4da997.json", id="admin"),
+    ],
+)
+def test_token_cache_file_names(isolated_aws_home: Path, name: str, file_name: str) -> None:
+    path = cache.token_cache_path(name)
+    assert path == isolated_aws_home / ".aws" / "sso" / "cache" / file_name
+
+
+@pytest.mark.parametrize(
+    ("scopes", "session", "key"),
+    [
+        pytest.param(None, None, "365414a68be7c9bfc776c660981dbdbd942acea4", id="legacy"),
+        pytest.param(
+            ["sso:account:access"],
+            "my-sso",
+            "a8343d65418848d0bc13a5f25cbb32508ceec5d1",
+            id="session with scopes",
+        ),
+        pytest.param(
+            None, "my-sso", "8b2cedd020fb181ad4cf906d1d27b232fd31557e", id="session no scopes"
+        ),
+    ],
+)
+def test_registration_cache_keys(scopes: list[str] | None, session: str | None, key: str) -> None:
+    assert cache.registration_cache_key(LEGACY_URL, "us-east-1", scopes, session) == key
+
+
+def test_role_credential_cache_keys() -> None:
+    assert (
+        cache.role_credentials_cache_key("111111111111", "ReadOnly", session_name="my-sso")
+        == "7656329665c70f26bb8dc6f65f498aa9de8da4e0"
+    )
+    assert (
+        cache.role_credentials_cache_key("111111111111", "ReadOnly", start_url=LEGACY_URL)
+        == "368a7faaec992723098121f34c0be544b4d88baf"
+    )
+
+
+def write_golden_token(name: str = "my-sso") -> Path:
+    return cache.save_token(
+        name,
+        start_url=LEGACY_URL,
+        region="us-east-1",
+        access_token="at-64cd851a",
+        expires_at=datetime(2026, 11, 27, 16, 55, 5, 999, tzinfo=timezone.utc),
+        client_id="cid-0df9dd",
+        client_secret="csecret",
+        registration_expires_at="2027-02-25T08:55:04Z",
+        refresh_token="rt-f3676ebb",
+    )
+
+
+def test_full_token_document_is_byte_identical_to_the_cli() -> None:
+    path = write_golden_token()
+    assert path.read_bytes() == (
+        b'{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", '
+        b'"accessToken": "at-64cd851a", "expiresAt": "2026-11-27T16:55:05Z", '
+        b'"clientId": "cid-0df9dd", "clientSecret": "csecret", '
+        b'"registrationExpiresAt": "2027-02-25T08:55:04Z", "refreshToken": "rt-f3676ebb"}'
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_token_without_refresh_token_omits_the_field() -> None:
+    path = cache.save_token(
+        "x",
+        start_url=LEGACY_URL,
+        region="us-east-1",
+        access_token="a",
+        expires_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        client_id="c",
+        client_secret="s",
+        registration_expires_at="2027-01-01T00:00:00Z",
+    )
+    assert "refreshToken" not in json.loads(path.read_text())
+
+
+def test_loaded_token_hides_secrets_in_repr() -> None:
+    write_golden_token()
+    token = cache.load_token("my-sso")
+    assert token is not None
+    assert token.expires_at == datetime(2026, 11, 27, 16, 55, 5, tzinfo=timezone.utc)
+    text = repr(token) + str(token)
+    for secret in ("at-64cd851a", "csecret", "rt-f3676ebb"):
+        assert secret not in text
+
+
+def test_reads_a_token_written_by_botocore(isolated_aws_home: Path) -> None:
+    """botocore's refresh writes expiresAt via its own serializer; we must read it back."""
+    from botocore.tokens import _sso_json_dumps
+    from botocore.utils import JSONFileCache, SSOTokenLoader
+
+    directory = cache.sso_cache_dir()
+    loader = SSOTokenLoader(JSONFileCache(str(directory), dumps_func=_sso_json_dumps))
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    loader.save_token(
+        LEGACY_URL,
+        {
+            "startUrl": LEGACY_URL,
+            "region": "us-east-1",
+            "accessToken": "at",
+            "expiresAt": expires,
+            "clientId": "c",
+            "clientSecret": "s",
+            "registrationExpiresAt": "2019-10-26T05:19:09UTC",
+            "refreshToken": "r",
+        },
+        session_name="my-sso",
+    )
+    token = cache.load_token("my-sso")
+    assert token is not None
+    assert abs((token.expires_at - expires).total_seconds()) < 1
+    assert token.registration_expires_at == datetime(2019, 10, 26, 5, 19, 9, tzinfo=timezone.utc)
+    assert not token.refreshable(), "an expired registration cannot refresh"
+
+
+def test_botocore_reads_our_token() -> None:
+    from botocore.utils import JSONFileCache, SSOTokenLoader
+
+    write_golden_token()
+    loaded = SSOTokenLoader(JSONFileCache(str(cache.sso_cache_dir())))(
+        LEGACY_URL, session_name="my-sso"
+    )
+    assert loaded["accessToken"] == "at-64cd851a"
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        pytest.param(b"{not json", "corrupt", id="truncated JSON"),
+        pytest.param(b"[1, 2]", "corrupt", id="JSON that is not an object"),
+        pytest.param(b'{"startUrl": "x"}', "no access token", id="missing accessToken"),
+        pytest.param(
+            b'{"accessToken": "a", "expiresAt": "someday"}', "timestamp", id="bad timestamp"
+        ),
+    ],
+)
+def test_corrupt_token_gives_recovery_advice(content: bytes, fragment: str) -> None:
+    path = cache.token_cache_path("my-sso")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with pytest.raises(CacheError, match=fragment) as info:
+        cache.load_token("my-sso")
+    assert "log in again" in str(info.value).lower()
+    assert path.read_bytes() == content, "a broken file is reported, not deleted"
+
+
+def test_unreadable_token_gives_recovery_advice() -> None:
+    path = cache.token_cache_path("my-sso")
+    path.mkdir(parents=True)  # readable by nobody as a file, even by root
+    with pytest.raises(CacheError, match="cannot be read") as info:
+        cache.load_token("my-sso")
+    assert "permissions" in str(info.value)
+
+
+def test_role_credentials_document(isolated_aws_home: Path) -> None:
+    key = cache.role_credentials_cache_key("111111111111", "ReadOnly", session_name="my-sso")
+    path = cache.save_role_credentials(
+        key,
+        access_key_id="ASIAEXAMPLE",
+        secret_access_key="secret",
+        session_token="token",
+        expiration=datetime.fromtimestamp(1795769716123 / 1000, timezone.utc),
+        account_id="111111111111",
+    )
+    assert path.parent == isolated_aws_home / ".aws" / "cli" / "cache"
+    assert path.read_text() == (
+        '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLE", '
+        '"SecretAccessKey": "secret", "SessionToken": "token", '
+        '"Expiration": "2026-11-27T08:55:16Z", "AccountId": "111111111111"}}'
+    )
