@@ -119,7 +119,7 @@ class Pages:
 
     def submit_code(self, session: WebSession, user_code: str) -> None:
         key = f"code:{session.sid}"
-        wait = self.limiter.blocked(key) or self.limiter.blocked("code:*")
+        wait = self.limiter.blocked(key)
         if wait:
             raise PageError(f"Too many wrong codes. Wait {wait} seconds, then try again.", 429)
         if self.app.oidc.find_pending(user_code or "") is None:

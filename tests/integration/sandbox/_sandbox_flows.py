@@ -76,3 +76,36 @@ def role_s3(sb: Sandbox, token: str, role: str, account: str = "111122223333") -
         aws_secret_access_key=creds["secretAccessKey"],
         aws_session_token=creds["sessionToken"],
     )
+
+
+class Browser:
+    """A scripted browser: keeps cookies, fills the forms the sandbox's pages serve."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        import requests
+
+        self.base = sb.public_url
+        self.http = requests.Session()
+        self.last: Any = None
+
+    def get(self, path: str, **kw: Any) -> Any:
+        self.last = self.http.get(f"{self.base}/{path.lstrip('/')}", timeout=30, **kw)
+        return self.last
+
+    def submit(self, action: str, **fields: str) -> Any:
+        """POST a form with the CSRF token from the last page."""
+        import re
+
+        match = re.search(r'name="csrf" value="([^"]+)"', self.last.text)
+        assert match, "no CSRF token on the last page"
+        data = {"csrf": match.group(1), **fields}
+        self.last = self.http.post(
+            f"{self.base}/{action}", data=data, timeout=30, allow_redirects=False
+        )
+        return self.last
+
+    def approve(self, user_code: str, username: str, password: str, allow: bool = True) -> Any:
+        self.get(f"device?user_code={user_code}")
+        self.submit("device", user_code=user_code)
+        self.submit("signin", username=username, password=password)
+        return self.submit("consent", decision="allow" if allow else "deny")
