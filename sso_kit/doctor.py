@@ -670,9 +670,11 @@ class _Doctor:
                     "token",
                     "warning",
                     f"access token expired {_when(expires) if expires else '(unknown)'}",
-                    "The access token expired, but botocore will refresh it on the next call.",
-                    "Nothing to do; or log in again if the refresh fails.",
+                    "The access token expired, but botocore will refresh it on the next call "
+                    "(doctor does not refresh it, so it skips the portal checks).",
+                    f"Nothing to do; if the next call still fails, log in again: `{self.login}`.",
                 )
+                return
             else:
                 self.add(
                     "token.expired",
@@ -727,9 +729,9 @@ class _Doctor:
         )
         try:
             with urllib.request.urlopen(base.rstrip("/") + "/", timeout=5) as resp:
-                date = resp.headers.get("Date")
+                dates = resp.headers.get_all("Date") or []
         except urllib.error.HTTPError as exc:
-            date = exc.headers.get("Date")
+            dates = exc.headers.get_all("Date") or []
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             self.add(
@@ -741,9 +743,10 @@ class _Doctor:
                 "Check the network (or that the sandbox runs) and run doctor again.",
             )
             return
-        server = parsedate_to_datetime(date) if date else None
-        if server is None:
+        if not dates:
             return
+        # the application's Date comes last (a WSGI dev server may add its own first)
+        server = parsedate_to_datetime(dates[-1])
         skew = _utcnow() - server
         seconds = int(skew.total_seconds())
         found = f"this clock is {abs(seconds)} s {'ahead of' if seconds > 0 else 'behind'} {base}"
