@@ -35,6 +35,7 @@ log = logging.getLogger("sso_kit.sandbox")
 
 MAX_BODY = 64 * 1024  # our endpoints take small JSON or form bodies
 BEARER_ENVIRON = "sso_kit.bearer_token"
+SERVER_DATE_ENVIRON = "sso_kit.server_sets_date"
 ADMIN_HEADER = "X-Sso-Kit-Admin-Key"
 FAULT_KINDS = ("slow_down", "deny", "delay", "server_error", "drop")
 
@@ -103,8 +104,10 @@ class SandboxApp:
             environ["PATH_INFO"] = path = path[len(self.prefix) :] or "/"
 
         def dated_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            # The real server writes Date itself (from the same clock, see the handler).
             headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
+            if SERVER_DATE_ENVIRON not in environ:
+                headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
             return start_response(status, headers, *exc)
 
         request = Request(environ)
@@ -141,7 +144,16 @@ class SandboxApp:
             return self.fault_for_moto(request)
         if key in oidc_urls.url_paths:
             return self.oidc_call(request, key)
-        return self.pages.handle(request, path)
+        page = self.pages.handle(request, path)
+        if page is not None:
+            return page
+        # moto with authentication on fails with a 500 on unsigned calls: answer as S3 does.
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+            "<Message>Anonymous requests are not allowed in the sandbox: sign the request "
+            "with role credentials from the portal.</Message></Error>"
+        )
+        return Response(body, 403, mimetype="application/xml")
 
     # -- faults -------------------------------------------------------------------------
     def _server_fault(self, operation: str) -> bool:
@@ -349,7 +361,13 @@ def make_request_handler() -> type:
             value = self.headers.get("x-amz-sso_bearer_token")
             if value is not None:
                 environ[BEARER_ENVIRON] = value.strip()
+            environ[SERVER_DATE_ENVIRON] = True
             return environ
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # The Date header follows the sandbox clock, so the clock-skew fault shows.
+            app = self.server.app  # type: ignore[attr-defined]
+            return formatdate(app.oidc.clock.now(), usegmt=True)
 
         def log_request(self, code: Any = "-", size: Any = "-") -> None:
             # Request lines can hold codes in query strings: log method + path only.

@@ -14,7 +14,7 @@ from botocore.config import Config
 from sso_kit.sandbox import Sandbox
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
+NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 
 
 def client(sb: Sandbox, service: str, **kw: Any) -> Any:
