@@ -112,7 +112,7 @@ def _describe_failure(nb: Path, exc: BaseException) -> str:
     count = getattr(exc, "exec_count", None)
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
-    where = f"cell {cell}" if cell is not None else "a cell"
+    where = f"cell {cell} of the executed notebook" if cell is not None else "a cell"
     if count is not None:
         where += f" (In [{count}])"
     return redact(f"{nb.name} failed at {where}: {ename}: {evalue}")

@@ -1,0 +1,152 @@
+"""`sso-kit tutorial run` end to end against a real sandbox, and the batch runner's failures.
+
+The secrets test runs the whole tutorial through the CLI in two halves sharing one HOME, so the
+token and client-registration caches can be read between them (step 08 deletes the token), and
+takes every role credential the sandbox issued from moto's STS backend (the sandbox runs in this
+process). None of those values may appear in any executed notebook, widget state included.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sso_kit.tutorial import StepResult, format_summary, run_tutorial
+
+pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sso_kit", "tutorial", "run", "--no-progress", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def _cache_secrets(home: Path) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {
+        "accessToken": set(),
+        "refreshToken": set(),
+        "clientSecret": set(),
+    }
+    for path in (home / ".aws" / "sso" / "cache").glob("*.json"):
+        data = json.loads(path.read_text())
+        for key in found:
+            if data.get(key):
+                found[key].add(data[key])
+    return found
+
+
+def _role_secrets() -> set[str]:
+    from moto.sts.models import sts_backends
+
+    secrets = set()
+    for partitions in list(sts_backends.values()):
+        for backend in list(partitions.values()):
+            for role in backend.assumed_roles:
+                secrets.update({role.secret_access_key, role.session_token})
+    return secrets
+
+
+def test_whole_tutorial_runs_and_leaks_no_secret(tmp_path):
+    from sso_kit.sandbox import Sandbox
+
+    home = tmp_path / "tutorial-home"
+    out = tmp_path / "out"
+    with Sandbox(host="127.0.0.1", port=0, auto_approve=True) as sandbox:
+        roles_before = _role_secrets()
+        first = _cli(
+            "--output-dir", str(out), "--home", str(home), "--sandbox-url", sandbox.url,
+            "--notebooks", "00", "01", "02", "03", "04", "05", "06", "07",
+        )  # fmt: skip
+        assert first.returncode == 0, first.stdout + first.stderr
+        cached = _cache_secrets(home)
+        second = _cli(
+            "--output-dir", str(out), "--home", str(home), "--sandbox-url", sandbox.url,
+            "--notebooks", "08", "09", "10",
+        )  # fmt: skip
+        assert second.returncode == 0, second.stdout + second.stderr
+        roles = _role_secrets() - roles_before
+
+    for step in ("00_start_here", "06_login", "09_clean_up"):
+        assert step in first.stdout + second.stdout
+    assert "seconds" in first.stdout
+    assert cached["accessToken"], "the login step left no token to check for"
+    assert cached["clientSecret"], "no client registration was cached"
+    assert roles, "no role credentials were issued, so step 07 did not reach S3"
+    secrets = set().union(*cached.values(), roles)
+
+    executed = sorted(out.glob("*.ipynb"))
+    assert len(executed) == 11
+    login_nb = nbformat.read(out / "06_login.ipynb", as_version=4)
+    assert login_nb.metadata.get("widgets"), "widget state must be saved (and scanned)"
+    for path in executed:
+        text = path.read_text()
+        leaked = [s[:6] + "…" for s in secrets if s in text]
+        assert not leaked, f"{path.name} contains secret values starting {leaked}"
+    # the config was put back: the isolated HOME had none, so there is none now
+    assert not (home / ".aws" / "config").exists()
+
+
+def _failing_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("use_sandbox: bool = False")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("assert 1 + 1 == 3, 'arithmetic is broken'")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    path = folder / "99_broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_step_is_named_with_its_cell_and_exit_code(tmp_path):
+    path = _failing_notebook(tmp_path)
+    result = _cli("--output-dir", str(tmp_path / "out"), "-p", "use_sandbox", "False",
+                  "--notebooks", str(path))  # fmt: skip
+    assert result.returncode == 1
+    assert "99_broken" in result.stdout and "failed" in result.stdout
+    assert re.search(
+        r"99_broken\.ipynb failed at cell \d+ of the executed notebook \(In \[\d+\]\)",
+        result.stderr,
+    )
+    assert "AssertionError: arithmetic is broken" in result.stderr
+    assert (tmp_path / "out" / "99_broken.ipynb").exists()
+
+
+def test_unknown_notebook_name_lists_the_choices(tmp_path):
+    result = _cli("--output-dir", str(tmp_path), "--notebooks", "42_nope")
+    assert result.returncode == 1
+    assert "00_start_here" in result.stderr
+
+
+def test_summary_table_has_step_status_seconds():
+    table = format_summary(
+        [StepResult("00_start_here", "ok", 1.25), StepResult("01_x", "skipped", 0)]
+    )
+    lines = table.splitlines()
+    assert lines[0].split() == ["step", "status", "seconds"]
+    assert lines[2].split() == ["00_start_here", "ok", "1.2"] or lines[2].split()[2] == "1.3"
+    assert lines[3].split()[:2] == ["01_x", "skipped"]
+
+
+def test_run_tutorial_stops_after_a_failure(tmp_path):
+    broken = _failing_notebook(tmp_path)
+    results = run_tutorial(
+        tmp_path / "out", {"use_sandbox": False}, [str(broken), "04"], progress=False
+    )
+    assert [r.status for r in results] == ["failed", "skipped"]
+    assert "arithmetic is broken" in results[0].error
