@@ -86,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     ).start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    state_path = None
     try:
         for operation, kind in faults:
             sandbox.set_fault(operation, kind)
@@ -102,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         sandbox.stop()
-        if state_path_exists := locals().get("state_path"):
-            state_path_exists.unlink(missing_ok=True)
+        if state_path is not None:
+            state_path.unlink(missing_ok=True)
     print("Sandbox stopped.", flush=True)
     return 0
 

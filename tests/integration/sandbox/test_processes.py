@@ -1,0 +1,112 @@
+"""The sandbox as a process: `sso-kit sandbox` in the foreground, ensure_running, --data-dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+from _sandbox_flows import client, login, role_s3
+
+from sso_kit.sandbox import Sandbox
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def wait_for(path, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            try:
+                return json.loads(path.read_text())
+            except ValueError:
+                pass
+        time.sleep(0.1)
+    raise AssertionError(f"{path} never appeared")
+
+
+def test_foreground_command_prints_details_and_stops_cleanly_on_ctrl_c(tmp_path):
+    state = tmp_path / "sandbox.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sso_kit", "sandbox", "--port", "0", "--state-file", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        data = wait_for(state)
+        assert stat.S_IMODE(state.stat().st_mode) == 0o600
+        assert data["start_url"] == "https://my-sso-portal.awsapps.com/start"
+        assert data["sso_region"] == "us-east-1" and data["default_user"] == "learner"
+        assert Sandbox._health(data["url"])["service"] == "sso-kit-sandbox"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert data["url"] in out and "learner" in out and "us-east-1" in out
+    assert "starting clean" in out and "Sandbox stopped." in out
+    assert not state.exists()
+
+
+def test_non_loopback_host_warns_and_bad_fault_is_a_clear_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sso_kit", "sandbox", "--fault", "nonsense"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "OPERATION=KIND" in result.stderr
+
+
+def test_ensure_running_finds_the_state_file_then_the_environment(tmp_path, monkeypatch):
+    state = tmp_path / "sandbox.json"
+    spawned = Sandbox.ensure_running(state_file=state)
+    try:
+        found = Sandbox.ensure_running(state_file=state)
+        assert found.url == spawned.url and found.pid == spawned.pid
+        assert found.default_user.name == "learner"
+        token = login(found)  # approve() of a found handle goes over the admin API
+        assert client(found, "sso").list_accounts(accessToken=token)["accountList"]
+        monkeypatch.setenv("SSO_KIT_SANDBOX_URL", spawned.url)
+        by_env = Sandbox.ensure_running(state_file=tmp_path / "other.json")
+        assert by_env.url == spawned.url and by_env.start_url == spawned.start_url
+        by_env.revoke_tokens()  # fault switches work through a handle found by URL
+    finally:
+        spawned.terminate()
+
+
+def test_data_dir_survives_a_restart(tmp_path):
+    data_dir = tmp_path / "data"
+    state = tmp_path / "sandbox.json"
+    first = Sandbox.spawn(state_file=state, data_dir=data_dir)
+    try:
+        password = first.default_user.password
+        token = login(first)
+        s3 = role_s3(first, token, "PowerUserAccess")
+        s3.create_bucket(Bucket="kept-bucket")
+        s3.put_bucket_tagging(
+            Bucket="kept-bucket", Tagging={"TagSet": [{"Key": "created-by", "Value": "sso-kit"}]}
+        )
+        s3.put_object(Bucket="kept-bucket", Key="notes.txt", Body=b"hello")
+    finally:
+        first.terminate()  # SIGTERM: the sandbox saves its state before exiting
+    assert stat.S_IMODE(os.stat(data_dir / "sandbox-state.json").st_mode) == 0o600
+
+    second = Sandbox.spawn(state_file=state, data_dir=data_dir)
+    try:
+        assert second.url != "" and second.default_user.password == password
+        accounts = client(second, "sso").list_accounts(accessToken=token)  # session kept
+        assert accounts["accountList"][0]["accountId"] == "111122223333"
+        s3 = role_s3(second, token, "S3ReadOnly")
+        assert "kept-bucket" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+        assert s3.get_object(Bucket="kept-bucket", Key="notes.txt")["Body"].read() == b"hello"
+        power = role_s3(second, token, "PowerUserAccess")
+        tags = power.get_bucket_tagging(Bucket="kept-bucket")["TagSet"]
+        assert tags == [{"Key": "created-by", "Value": "sso-kit"}]
+    finally:
+        second.terminate()
