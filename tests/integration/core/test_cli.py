@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
-from sso_core_helpers import ACCOUNT, PROFILE, ROLE, SESSION, sso_kit
+from sso_core_helpers import ACCOUNT, PROFILE, ROLE, SESSION
+from sso_core_helpers import sso_kit as run_sso_kit
 
 pytestmark = pytest.mark.integration
 
@@ -25,8 +30,18 @@ def configure_args(sb, **over: str) -> list[str]:
     return ["configure", *[x for kv in values.items() for x in kv]]
 
 
+def cache_file(home: Path) -> Path:
+    return home / ".aws" / "sso" / "cache" / f"{hashlib.sha1(SESSION.encode()).hexdigest()}.json"
+
+
 def test_cli_journey(auto_sandbox, isolated_aws_home):
     home = isolated_aws_home
+    seen: list[subprocess.CompletedProcess[str]] = []
+
+    def sso_kit(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+        seen.append(run_sso_kit(*args, home=home))
+        return seen[-1]
+
     proc = sso_kit(*configure_args(auto_sandbox), home=home)
     assert proc.returncode == 0, proc.stderr
     assert f"[profile {PROFILE}]" in proc.stdout and f"[sso-session {SESSION}]" in proc.stdout
@@ -59,6 +74,11 @@ def test_cli_journey(auto_sandbox, isolated_aws_home):
         re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+$", x) for x in proc.stdout.splitlines()
     )
 
+    token = json.loads(cache_file(home).read_text())
+    outputs = [proc.stdout + proc.stderr for proc in seen]
+    for secret in ("accessToken", "refreshToken", "clientSecret"):
+        assert not any(token[secret] in text for text in outputs), secret
+
     proc = sso_kit("logout", "--sso-session", SESSION, home=home)
     assert proc.returncode == 0, proc.stderr
     assert "removed token:" in proc.stdout and "stay valid until they expire" in proc.stdout
@@ -80,7 +100,7 @@ def test_cli_journey(auto_sandbox, isolated_aws_home):
 def test_cli_bad_input_exit_2_and_config_unchanged(auto_sandbox, isolated_aws_home, over, field):
     cfg = isolated_aws_home / ".aws" / "config"
     cfg.write_bytes(b"# mine\n[default]\nregion=eu-west-1\n")
-    proc = sso_kit(*configure_args(auto_sandbox, **over), home=isolated_aws_home)
+    proc = run_sso_kit(*configure_args(auto_sandbox, **over), home=isolated_aws_home)
     assert proc.returncode == 2
     assert proc.stderr.startswith("sso-kit: error: ") and field in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
@@ -88,7 +108,7 @@ def test_cli_bad_input_exit_2_and_config_unchanged(auto_sandbox, isolated_aws_ho
 
 
 def test_cli_logout_needs_a_target_and_unknown_profile_is_exit_3(isolated_aws_home):
-    proc = sso_kit("logout", home=isolated_aws_home)
+    proc = run_sso_kit("logout", home=isolated_aws_home)
     assert proc.returncode == 2 and "--sso-session" in proc.stderr
-    proc = sso_kit("status", "--profile", "ghost", home=isolated_aws_home)
+    proc = run_sso_kit("status", "--profile", "ghost", home=isolated_aws_home)
     assert proc.returncode == 3 and 'profile "ghost"' in proc.stderr
