@@ -380,10 +380,12 @@ NOTEBOOKS["06_login"] = [
     md(
         "## Do it\n\nClick **Log in**, then open the link (or scan the QR code with a phone) "
         "and approve. The panel updates by itself; the notebook stays usable while it waits. "
-        "In the sandbox the user is `learner`; its password is printed by `sso-kit sandbox`."
+        "In the sandbox, sign in with the user and password printed above the panel."
     ),
     code(
-        "from sso_kit.ui import LoginPanel\n\n"
+        "from sso_kit.ui import LoginPanel\n"
+        "from sso_kit.ui.steps import sign_in_hint\n\n"
+        "print(sign_in_hint(kit))\n"
         "login_panel = LoginPanel(profile=kit.profile)\n"
         "if not kit.interactive:\n"
         "    login_panel.run_headless()\n"
@@ -397,6 +399,7 @@ NOTEBOOKS["06_login"] = [
     code(
         "from sso_kit.ui import AccountRolePicker\n\n"
         "picker = AccountRolePicker(kit.profile)\n"
+        "picker.follow(login_panel)  # fills the lists as soon as the login is approved\n"
         "if not kit.interactive:\n"
         "    picker.choose(kit.account_id, kit.role_name)\n"
         "picker"

@@ -258,6 +258,14 @@ class AccountRolePicker(widgets.VBox):
             [self.load_button, self.account, self.role, self.use_button, self.status, self.written]
         )
 
+    def follow(self, panel: Any) -> None:
+        """Load the accounts as soon as ``panel`` (a LoginPanel) reports a successful login."""
+        panel.on_success.append(lambda _result: self._load_shown())
+
+    def _load_shown(self) -> None:
+        with self.status.guard():
+            self.load()
+
     def load(self) -> list[Any]:
         """Ask the portal which accounts this login can use and fill the dropdown."""
         self.status.show("Asking the access portal for your accounts…")

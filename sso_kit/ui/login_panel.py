@@ -69,6 +69,9 @@ class LoginPanel(widgets.VBox):
         self.pending: Any = None
         self.result: Any = None
         self.error: BaseException | None = None
+        #: Called with the LoginResult once approved (from the polling thread), e.g. to fill
+        #: the account/role picker without another click.
+        self.on_success: list[Callable[[Any], None]] = []
         self.login_button = widgets.Button(description="Log in", button_style="primary")
         self.link = widgets.HTML()
         self.user_code = widgets.HTML()
@@ -182,6 +185,9 @@ class LoginPanel(widgets.VBox):
         self.user_code.value = ""
         who = result.sso_session or self.sso_session or self.profile
         self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
+        for callback in self.on_success:
+            with self.status.guard():
+                callback(result)
 
     def cancel(self) -> None:
         """Stop polling; the code on the page can no longer be used by this panel."""

@@ -493,6 +493,18 @@ def check_portal_values(kit: Setup) -> str:
 
 
 # -- 06-09: login state, buckets, clean-up -------------------------------------------------------
+def sign_in_hint(kit: Setup) -> str:
+    """Who to sign in as: the sandbox's default user (a throw-away sandbox password)."""
+    if not kit.use_sandbox:
+        return "Sign in with your own IAM Identity Center user."
+    user = getattr(kit.sandbox, "default_user", None)
+    if user is None:
+        return "Sign in with a sandbox user (see the output of `sso-kit sandbox`)."
+    if not kit.interactive:
+        return f"Headless run: the sandbox approves the code for user {user.name} by itself."
+    return f"Sandbox sign-in: user {user.name}, password {user.password}"
+
+
 def needs_login(profile: str) -> bool:
     """True when there is no unexpired token for the profile's session (no network)."""
     from sso_kit.status import status

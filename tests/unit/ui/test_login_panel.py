@@ -86,3 +86,25 @@ def test_classes(fake_login_factory):
         (panel.cancel_button, "sso-cancel"),
     ):
         assert css in widget._dom_classes
+
+
+def test_on_success_fills_the_picker_without_a_click(fake_login_factory, fake_config):
+    import types
+
+    from sso_kit.ui.forms import AccountRolePicker
+
+    fake_config.configure("p", sso_session="s", start_url="https://x/start", sso_region="us-east-1")
+    account = types.SimpleNamespace(account_id="111122223333", name="Management")
+    picker = AccountRolePicker(
+        "p",
+        list_accounts=lambda profile: [account],
+        list_account_roles=lambda account_id, profile: ["PowerUserAccess"],
+        read_profile=fake_config.read_profile,
+        configure=fake_config.configure,
+    )
+    panel = LoginPanel("p", device_login=fake_login_factory(pending_polls=1), tick=0.01)
+    picker.follow(panel)
+    panel.run_headless(10)
+    assert picker.account.value == "111122223333"
+    assert picker.role.value == "PowerUserAccess"
+    assert not picker.use_button.disabled
