@@ -1,0 +1,121 @@
+"""Benchmark 1: sign in to S3 bucket listing, three ways, against one auto-approving sandbox.
+
+* ``floor``: the same five HTTP calls from :mod:`benchmarks.bare_http`.
+* ``sso_kit``: ``login(force=True)`` (RegisterClient, StartDeviceAuthorization, CreateToken),
+  ``get_role_credentials`` and ``list_buckets``, with the token/registration/credential caches
+  wiped before each run so every run does the whole flow.
+* ``aws s3 ls``: the PyPI ``aws`` CLI as a process, reading the config and token cache sso_kit
+  wrote (it does GetRoleCredentials + ListBuckets itself; the login is sso_kit's).
+
+The sandbox (``Sandbox(auto_approve=True)``, 127.0.0.1, port 0) runs in this process; the two
+in-process clients run in one worker process (``python -m benchmarks.bench_login``) with a
+throw-away HOME, so the clients and the server do not share a GIL and botocore sees that HOME.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bare_http import ACCOUNT, ROLE, BareClient
+from benchmarks.common import REPO, VENV_BIN, Row, home_env, median_of, ratio
+
+NAME = "login→buckets"
+PROFILE, SESSION = "bench", "bench-session"
+
+
+def run(quick: bool, workdir: Path) -> list[Row]:
+    from sso_kit.sandbox import Sandbox
+
+    runs = 3 if quick else 15
+    cli_runs = 1 if quick else 5
+    home = Path(tempfile.mkdtemp(prefix="login-", dir=workdir))
+    env = home_env(home)
+    with Sandbox(host="127.0.0.1", port=0, auto_approve=True) as sb:
+        worker = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_login", "--url", sb.url,
+             "--start-url", sb.start_url, "--sso-region", sb.sso_region, "--runs", str(runs)],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        if worker.returncode != 0:
+            raise RuntimeError(f"login worker failed: {worker.stderr.strip()[-500:]}")
+        medians = json.loads(worker.stdout.strip().splitlines()[-1])
+        cli_samples, failure = [], ""
+        for _ in range(cli_runs):
+            began = time.perf_counter()
+            done = subprocess.run(
+                [str(VENV_BIN / "aws"), "s3", "ls", "--profile", PROFILE],
+                env=env, capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            cli_samples.append(time.perf_counter() - began)
+            if done.returncode != 0:
+                failure = f"aws exited {done.returncode}: {done.stderr.strip()[-200:]}"
+                break
+    shutil.rmtree(home, ignore_errors=True)
+    floor, kit = medians["floor"], medians["sso_kit"]
+    cli = None if failure else statistics.median(cli_samples)
+    return [
+        Row(NAME, "floor: http.client + botocore SigV4 signer", floor * 1000, "ms", 1.0,
+            note=f"median of {runs}; 5 calls, one keep-alive connection"),
+        Row(NAME, "sso_kit: login + get_role_credentials + list_buckets", kit * 1000, "ms",
+            ratio(kit, floor), "≤ 3× floor", note=f"median of {runs}; caches wiped each run"),
+        Row(NAME, "`aws s3 ls --profile` (PyPI awscli v1, new process)",
+            None if cli is None else cli * 1000, "ms", ratio(cli, floor),
+            note=failure or f"median of {len(cli_samples)}; uses the token sso_kit cached"),
+    ]  # fmt: skip
+
+
+def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, float]:
+    """In the throw-away HOME: write the profile, warm up, then time both clients."""
+    from sso_kit.buckets import list_buckets
+    from sso_kit.config import config_path, configure_profile
+    from sso_kit.login import login
+    from sso_kit.portal import get_role_credentials
+
+    configure_profile(
+        PROFILE,
+        sso_session=SESSION,
+        start_url=start_url,
+        sso_region=sso_region,
+        account_id=ACCOUNT,
+        role_name=ROLE,
+        region="us-east-1",
+        endpoint_url=url,
+    )
+    aws_dir = config_path().parent
+    caches = (aws_dir / "sso" / "cache", aws_dir / "cli" / "cache")
+
+    def kit_flow() -> None:
+        for folder in caches:
+            shutil.rmtree(folder, ignore_errors=True)
+        login(PROFILE, force=True)
+        get_role_credentials(profile=PROFILE)
+        list_buckets(PROFILE)
+
+    floor_client = BareClient(url, start_url, sso_region)
+    try:
+        floor_client.full_flow()  # warm-up: moto loads its backends on first use
+        kit_flow()  # warm-up: first imports of boto3/botocore
+        floor, _ = median_of(floor_client.full_flow, runs)
+        kit, _ = median_of(kit_flow, runs)
+    finally:
+        floor_client.close()
+    # leave a valid token and credentials behind for the `aws s3 ls` runs
+    return {"floor": floor, "sso_kit": kit}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="benchmark 1 worker (run by run.py)")
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--start-url", required=True)
+    parser.add_argument("--sso-region", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    ns = parser.parse_args()
+    print(json.dumps(_worker(ns.url, ns.start_url, ns.sso_region, ns.runs)))
