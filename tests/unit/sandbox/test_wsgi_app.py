@@ -1,0 +1,93 @@
+"""The WSGI app in-process with werkzeug's test client: routing, shapes, admin API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from werkzeug.test import Client
+
+from sso_kit.sandbox.directory import default_seed
+from sso_kit.sandbox.server import build_app
+
+
+@pytest.fixture(scope="module")
+def app():
+    return build_app(seed=default_seed(), public_url="https://lab.example/proxy/sso")
+
+
+@pytest.fixture
+def http(app):
+    return Client(app)
+
+
+def post_json(http, path, body, **kw):
+    return http.post(path, data=json.dumps(body), content_type="application/json", **kw)
+
+
+def test_register_and_start_use_the_public_url(http):
+    reg = post_json(http, "/client/register", {"clientName": "c", "clientType": "public"}).json
+    start = post_json(
+        http,
+        "/device_authorization",
+        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": "https://x"},
+    ).json
+    assert start["verificationUri"] == "https://lab.example/proxy/sso/device"
+    assert start["verificationUriComplete"].endswith(f"device?user_code={start['userCode']}")
+
+
+def test_pending_error_shape(http):
+    reg = post_json(http, "/client/register", {"clientName": "c", "clientType": "public"}).json
+    start = post_json(
+        http,
+        "/device_authorization",
+        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": "https://x"},
+    ).json
+    response = post_json(
+        http,
+        "/token",
+        {
+            "clientId": reg["clientId"],
+            "clientSecret": reg["clientSecret"],
+            "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+            "deviceCode": start["deviceCode"],
+        },
+    )
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"].startswith("AuthorizationPendingException")
+    assert response.json["error"] == "authorization_pending"
+    assert response.headers["x-amzn-RequestId"]
+
+
+def test_portal_without_valid_token_is_401_with_message(http):
+    response = http.get("/assignment/accounts", headers={"x-amz-sso_bearer_token": "nope"})
+    assert response.status_code == 401
+    assert response.headers["x-amzn-ErrorType"] == "UnauthorizedException"
+    assert response.json == {"message": "Session token not found or invalid"}
+
+
+def test_path_prefix_is_stripped():
+    app = build_app(seed=default_seed(), prefix="/sso-sandbox")
+    response = Client(app).get("/sso-sandbox/_sandbox/health")
+    assert response.status_code == 200 and response.json["sso_region"] == "us-east-1"
+    page = Client(app).get("/sso-sandbox/device")
+    assert page.status_code == 200 and 'action="device"' in page.text
+
+
+def test_admin_api_needs_loopback_or_key(app):
+    remote = Client(app)
+    response = remote.post(
+        "/_sandbox/admin/reset_faults", environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
+    assert response.status_code == 403
+
+
+def test_health_reports_facts_without_secrets(http):
+    info = http.get("/_sandbox/health").json
+    assert info["start_url"] == "https://my-sso-portal.awsapps.com/start"
+    assert info["default_user"] == "learner" and "password" not in json.dumps(info)
+
+
+def test_unknown_route_unsigned_is_access_denied(http):
+    response = http.get("/no-such-bucket")
+    assert response.status_code == 403 and b"AccessDenied" in response.data
