@@ -113,20 +113,26 @@ def register(subparsers: Any) -> None:
 
 
 def _configure(args: argparse.Namespace) -> int:
-    from sso_kit.config import configure_profile
+    import warnings
 
-    change = configure_profile(
-        args.profile,
-        sso_session=args.sso_session,
-        start_url=args.start_url,
-        sso_region=args.sso_region,
-        account_id=args.account_id,
-        role_name=args.role_name,
-        region=args.region,
-        output=args.output,
-        scopes=args.scopes,
-        endpoint_url=args.endpoint_url,
-    )
+    from sso_kit.config import configure_profile, find_legacy_profiles
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        change = configure_profile(
+            args.profile,
+            sso_session=args.sso_session,
+            start_url=args.start_url,
+            sso_region=args.sso_region,
+            account_id=args.account_id,
+            role_name=args.role_name,
+            region=args.region,
+            output=args.output,
+            scopes=args.scopes,
+            endpoint_url=args.endpoint_url,
+        )
+    for warning in caught:
+        print(f"sso-kit: note: {warning.message}", file=sys.stderr)
     print(change.section_text, end="")
     verb = "Created" if change.created else "Updated"
     backup = f" (previous version saved as {change.backup.name})" if change.backup else ""
@@ -134,6 +140,13 @@ def _configure(args: argparse.Namespace) -> int:
     print("To use this profile, specify the profile name using --profile, as shown:\n")
     print(f"sso-kit login --profile {change.profile}")
     print(f"aws s3 ls --profile {change.profile}")
+    for legacy in find_legacy_profiles():
+        kind = "mixes legacy keys with" if legacy.mixed else "does not use"
+        print(
+            f'\nNote: profile "{legacy.profile}" {kind} an [sso-session] section; move it with '
+            f'sso_kit.config.migrate_legacy_profile("{legacy.profile}", "SESSION").',
+            file=sys.stderr,
+        )
     return 0
 
 
