@@ -52,6 +52,16 @@ class Finding:
     cause: str = ""
     fix: str = ""
 
+    def __str__(self) -> str:
+        lines = [f"{_MARKS[self.status]} {self.found}  ({self.id})"]
+        if self.status != "ok":
+            lines += [f"     cause: {self.cause}"] if self.cause else []
+            lines += [f"     fix:   {self.fix}"] if self.fix else []
+        return "\n".join(lines)
+
+
+_MARKS = {"ok": "OK  ", "warning": "WARN", "problem": "FAIL"}
+
 
 @dataclass
 class Report:
@@ -98,20 +108,12 @@ class Report:
         }
 
     def __str__(self) -> str:
-        marks = {"ok": "OK  ", "warning": "WARN", "problem": "FAIL"}
         lines = [f"sso-kit doctor: profile '{self.profile}' ({self.profile_source})"]
         for stage in STAGES:
             found = [f for f in self.findings if f.stage == stage]
-            if not found:
-                continue
-            lines.append(f"\n[{stage}]")
-            for f in found:
-                lines.append(f"  {marks[f.status]} {f.found}  ({f.id})")
-                if f.status != "ok":
-                    if f.cause:
-                        lines.append(f"       cause: {f.cause}")
-                    if f.fix:
-                        lines.append(f"       fix:   {f.fix}")
+            if found:
+                lines.append(f"\n[{stage}]")
+                lines += ["  " + str(f).replace("\n", "\n  ") for f in found]
         verdict = "no problems found" if self.ok else f"{len(self.problems)} problem(s) found"
         lines.append(f"\n{verdict}; {len(self.warnings)} warning(s).")
         return "\n".join(lines)
