@@ -110,3 +110,19 @@ def test_data_dir_survives_a_restart(tmp_path):
         assert tags == [{"Key": "created-by", "Value": "sso-kit"}]
     finally:
         second.terminate()
+
+
+def test_learners_have_isolated_sessions(tmp_path):
+    sb = Sandbox.spawn(state_file=tmp_path / "sandbox.json", learners=2)
+    try:
+        users = sb.users
+        assert {"learner", "learner01", "learner02"} <= set(users)
+        one = login(sb, "learner01", users["learner01"].password)
+        two = login(sb, "learner02", users["learner02"].password)
+        sso = client(sb, "sso")
+        assert sb.revoke_tokens("learner01") == 1
+        with pytest.raises(sso.exceptions.UnauthorizedException):
+            sso.list_accounts(accessToken=one)
+        assert sso.list_accounts(accessToken=two)["accountList"]
+    finally:
+        sb.terminate()
