@@ -150,3 +150,26 @@ def test_run_tutorial_stops_after_a_failure(tmp_path):
     )
     assert [r.status for r in results] == ["failed", "skipped"]
     assert "arithmetic is broken" in results[0].error
+
+
+def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path):
+    config = isolated_aws_home / ".aws" / "config"
+    config.write_bytes(b"[default]\nregion = eu-west-1\n")
+    result = _cli("--output-dir", str(tmp_path / "out"), "--notebooks", "00", "05")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert config.read_bytes() == b"[default]\nregion = eu-west-1\n"
+    assert not (isolated_aws_home / ".sso-kit").exists()
+    executed = nbformat.read(tmp_path / "out" / "05_configure_profile.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "Profile sso-kit-tutorial uses sso-session sso-kit" in printed
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("2", 2), ("3.5", 3.5), ("False", False), ("None", None), ("my-profile", "my-profile"),
+     ("111122223333", 111122223333)],
+)  # fmt: skip
+def test_parameter_values_are_typed_like_papermill(raw, value):
+    from sso_kit.tutorial import _parse_value
+
+    assert _parse_value(["name", raw]) == ("name", value)
