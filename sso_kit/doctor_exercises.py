@@ -119,6 +119,39 @@ class Practice:
             raise AssertionError(f"'{exercise.title}' is not fixed yet:\n{report}")
         return f"Fixed with: {exercise.fix_text}\nDoctor now reports no problems."
 
+    def buckets_with_cached_credentials(self) -> int:
+        """List buckets with the role credentials cached on disk, ignoring the SSO token.
+
+        Shows that credentials already issued keep working after the session ended.
+        """
+        import boto3
+
+        from sso_kit.cache import cli_cache_dir, load_json, role_credentials_cache_key
+
+        key = role_credentials_cache_key(ACCOUNT, ROLE, session_name=self.sso_session)
+        creds = (load_json(cli_cache_dir() / f"{key}.json") or {}).get("Credentials") or {}
+        if not creds:
+            raise AssertionError("No cached role credentials; run the break cell first.")
+        s3 = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name="us-east-1",
+        ).client("s3", endpoint_url=self.sandbox.url)
+        return len(s3.list_buckets().get("Buckets", []))
+
+    def is_restored(self) -> bool:
+        """True when the config file and environment are as they were before the exercises."""
+        from sso_kit.cache import token_cache_path
+
+        current = self._config.read_bytes() if self._config.exists() else None
+        env_same = all(os.environ.get(k) == v for k, v in self._env.items())
+        return (
+            current == self._original
+            and env_same
+            and not token_cache_path(self.sso_session).exists()
+        )
+
     # -- clean-up -----------------------------------------------------------------------
     def restore(self) -> str:
         """Undo everything the exercises changed (idempotent)."""
@@ -143,7 +176,7 @@ class Practice:
 
 
 def _expire(p: Practice) -> None:
-    p.sandbox.expire_tokens(p.sandbox.default_user.name)
+    p.sandbox.expire_tokens()
 
 
 def _drop_scopes(p: Practice) -> None:
@@ -172,7 +205,7 @@ def _outlive(p: Practice) -> None:
     from sso_kit.portal import get_role_credentials
 
     get_role_credentials(profile=p.profile)  # cached in ~/.aws/cli/cache, like the CLI does
-    p.sandbox.revoke_tokens(p.sandbox.default_user.name)  # signed out elsewhere
+    p.sandbox.revoke_tokens()  # signed out elsewhere
 
 
 def _logout_and_login(p: Practice) -> None:

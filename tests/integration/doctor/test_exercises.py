@@ -21,11 +21,14 @@ def test_every_exercise_is_diagnosed_fixed_and_restored(auto_sandbox, isolated_a
         for key, exercise in EXERCISES.items():
             finding = practice.break_it(key)
             assert finding.id == exercise.expected
+            if key == "cached_credentials":  # list_buckets raises if the cached keys were refused
+                assert practice.buckets_with_cached_credentials() >= 0
             assert finding.status != "ok" and finding.fix
             assert "no problems" in practice.fix(key)
     finally:
         message = practice.restore()
     assert "byte for byte" in message
+    assert practice.is_restored()
     assert config.read_text(encoding="utf-8") == ORIGINAL
     assert "AWS_ACCESS_KEY_ID" not in os.environ
     assert not list((isolated_aws_home / ".aws" / "cli" / "cache").glob("*.json"))
