@@ -1,0 +1,10 @@
+"""Make the repository's ``benchmarks`` package importable however pytest was started."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
