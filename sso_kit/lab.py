@@ -36,6 +36,7 @@ __all__ = [
     "LabState",
     "free_port",
     "jupyter_command",
+    "lab_environment",
     "lab_home",
     "read_state",
     "register",
@@ -262,7 +263,7 @@ def _banner(state: LabState, sandbox: Any) -> str:
     return "\n".join(lines)
 
 
-def _lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
+def lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
     """The lab's (and so every kernel's) environment: where the running sandbox is."""
     env = dict(base)
     env["SSO_KIT_SANDBOX_URL"] = sandbox.url
@@ -299,7 +300,7 @@ def run_lab(
         port = port or free_port()
         sandbox_port = sandbox_port or free_port()
 
-        from sso_kit.sandbox import Sandbox
+        from sso_kit.sandbox import Sandbox, state_file_path
         from sso_kit.sandbox.proxy import sandbox_public_url
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_SANDBOX_")}
@@ -315,13 +316,13 @@ def run_lab(
                 f"The sandbox could not start on 127.0.0.1:{sandbox_port}: {exc}",
                 hint="Run `sso-kit sandbox` alone to see why, then `make lab` again.",
             ) from exc
-        sandbox_state = sandbox.write_state_file()  # terminals outside the lab find it too
         try:
+            sandbox.write_state_file()  # terminals outside the lab find it too
             return _serve(sandbox, env, port, notebook_dir, home, open_browser, out)
         finally:
             with _shielded():
                 sandbox.stop()
-                sandbox_state.unlink(missing_ok=True)
+                state_file_path().unlink(missing_ok=True)
                 with contextlib.suppress(OSError):
                     _state_path().unlink()
 
@@ -351,7 +352,7 @@ def _serve(
         proc = subprocess.Popen(
             cmd,
             cwd=notebook_dir,
-            env=_lab_environment(sandbox, env),
+            env=lab_environment(sandbox, env),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
