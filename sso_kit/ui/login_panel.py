@@ -107,23 +107,45 @@ class LoginPanel(widgets.VBox):
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> Any:
-        """Start the device authorization, show it, and poll in the background."""
+        """Start the device authorization, show it, and poll in the background.
+
+        Every DeviceLogin call runs on the one worker thread (the session lock it takes is
+        per-thread); this waits only for StartDeviceAuthorization, one HTTP call.
+        """
         if self.running:
             self.status.show("A login is already waiting for approval.", "warn")
             return self.pending
-        self.result, self.error = None, None
+        self.result, self.error, self.pending = None, None, None
         self._cancel = threading.Event()
+        started = threading.Event()
         self.status.show("Starting the device authorization…")
-        self._flow = self._factory(self.profile, self.sso_session)
-        pending = self._flow.start()
-        self.pending = pending
-        self._show_pending(pending)
         self.login_button.disabled = True
-        self.cancel_button.disabled = False
-        self.status.show("Waiting for you to approve the code in the browser…")
-        self._thread = threading.Thread(target=self._poll, name="sso-kit-login", daemon=True)
+        self._thread = threading.Thread(
+            target=self._work, args=(started,), name="sso-kit-login", daemon=True
+        )
         self._thread.start()
-        return pending
+        started.wait()
+        if self.pending is None and self.error is not None:
+            raise self.error
+        return self.pending
+
+    def _work(self, started: threading.Event) -> None:
+        """Worker thread: start the flow, then poll it."""
+        try:
+            self._flow = self._factory(self.profile, self.sso_session)
+            pending = self._flow.start()
+            self.pending = pending
+            self._show_pending(pending)
+            self.cancel_button.disabled = False
+            self.status.show("Waiting for you to approve the code in the browser…")
+        except BaseException as exc:  # shown in the panel and re-raised by start()
+            self.error = exc
+            self.status.error(exc)
+            self.login_button.disabled = False
+            return
+        finally:
+            started.set()
+        self._poll()
 
     def _show_pending(self, pending: Any) -> None:
         complete = pending.verification_uri_complete or pending.verification_uri
@@ -169,6 +191,8 @@ class LoginPanel(widgets.VBox):
                         hint="Click Log in to get a new code.",
                     )
                 self._cancel.wait(min(self._tick, max(next_poll - self._clock(), 0.0)))
+            if hasattr(self._flow, "cancel"):
+                self._flow.cancel()  # on this thread, which holds the session lock
             raise LoginCancelledError("Login cancelled.", hint="Click Log in to start again.")
         except BaseException as exc:  # shown in the panel; the thread must not die silently
             self.error = exc
@@ -190,10 +214,8 @@ class LoginPanel(widgets.VBox):
                 callback(result)
 
     def cancel(self) -> None:
-        """Stop polling; the code on the page can no longer be used by this panel."""
+        """Stop polling; the worker thread cancels the flow and releases its lock."""
         self._cancel.set()
-        if self._flow is not None and hasattr(self._flow, "cancel"):
-            self._flow.cancel()
 
     def wait(self, timeout: float | None = None) -> Any:
         """Block until the poller ends; return the LoginResult or raise its error."""

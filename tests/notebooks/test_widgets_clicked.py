@@ -1,0 +1,116 @@
+"""The interactive path: the step widgets clicked in order against a real (non-auto) sandbox.
+
+This is what a learner does in JupyterLab, minus the browser: every action goes through a
+widget's ``.click()`` (so through the same error guards), and the approval goes through the
+sandbox's sign-in path with the default user, as the web form would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sso_kit.config import config_path, read_profile
+from sso_kit.ui import AccountRolePicker, BucketTable, LoginPanel, LogoutPanel, ProfileForm
+from sso_kit.ui.steps import remember_original_config, restore_original_config, setup
+
+pytestmark = pytest.mark.integration
+
+ORIGINAL = b"[default]\nregion = eu-west-1\n"
+
+
+@pytest.fixture
+def sandbox(monkeypatch):
+    from sso_kit.sandbox import Sandbox
+
+    with Sandbox(host="127.0.0.1", port=0, auto_approve=False) as sb:
+        monkeypatch.setenv("SSO_KIT_SANDBOX_URL", sb.url)
+        monkeypatch.delenv("SSO_KIT_HEADLESS", raising=False)
+        yield sb
+
+
+def _approve_when_pending(panel: LoginPanel, sandbox) -> None:
+    panel.login_button.click()
+    assert panel.status.kind != "error", panel.status.text
+    assert panel.running, "the panel must poll in the background, not block the click"
+    sandbox.approve(panel.pending.user_code)
+    panel.wait(60)
+
+
+def test_learner_clicks_through_steps_05_to_09(sandbox):
+    config_path().write_bytes(ORIGINAL)
+    kit = setup()
+    assert kit.interactive and kit.endpoint_url == sandbox.url
+
+    # 05: type, watch validation, save
+    remember_original_config()
+    form = ProfileForm(sso_session=kit.sso_session, profile=kit.profile,
+                       endpoint_url=kit.endpoint_url)  # fmt: skip
+    form.start_url.value = "http://my-sso-portal.awsapps.com/start"
+    assert form.save_button.disabled and "https" in form.validation.value
+    form.start_url.value = kit.start_url
+    form.sso_region.value = kit.sso_region
+    assert not form.save_button.disabled
+    form.save_button.click()
+    assert form.status.kind == "ok", form.status.text
+    assert f"[profile {kit.profile}]" in form.written.value
+
+    # 06: log in (approved like the web form would), the picker fills itself, choose a role
+    panel = LoginPanel(profile=kit.profile)
+    picker = AccountRolePicker(kit.profile)
+    picker.follow(panel)
+    _approve_when_pending(panel, sandbox)
+    assert "Logged in" in panel.status.text
+    assert picker.account.value == "111122223333", picker.status.text
+    assert picker.role.value == "PowerUserAccess"
+    picker.use_button.click()
+    assert picker.status.kind == "ok", picker.status.text
+    assert read_profile(kit.profile)["sso_role_name"] == "PowerUserAccess"
+
+    # 07: list buckets through botocore's own SSO credential provider
+    from sso_kit.buckets import create_tutorial_bucket
+
+    made = create_tutorial_bucket(kit.profile)
+    table = BucketTable(kit.profile)
+    table.refresh_button.click()
+    assert table.status.kind == "ok", table.status.text
+    assert made in table.table.value
+
+    # 08: log out; the table now says what to do instead of failing silently
+    logout = LogoutPanel(kit.sso_session)
+    logout.logout_button.click()
+    assert logout.status.kind == "ok", logout.status.text
+    assert "Removed 1 token cache file(s)" in logout.summary.value
+    table.refresh_button.click()
+    assert table.status.kind == "error"
+
+    # 09: log in again, clean up, config back byte for byte
+    from sso_kit.ui import ActionPanel
+    from sso_kit.ui.steps import clean_up, config_restored
+
+    _approve_when_pending(LoginPanel(profile=kit.profile), sandbox)
+    cleanup = ActionPanel("Clean up now", lambda: clean_up(kit))
+    cleanup.button.click()
+    assert cleanup.status.kind == "ok", cleanup.status.text
+    assert made in cleanup.output.value
+    assert config_path().read_bytes() == ORIGINAL
+    assert config_restored()[0]
+    assert "Nothing to restore" in restore_original_config()
+
+
+def test_cancel_and_deny_are_reported_in_the_panel(sandbox):
+    kit = setup()
+    ProfileForm(start_url=kit.start_url, sso_region=kit.sso_region, profile=kit.profile,
+                sso_session=kit.sso_session, endpoint_url=kit.endpoint_url).save()  # fmt: skip
+    panel = LoginPanel(profile=kit.profile)
+    panel.login_button.click()
+    panel.cancel_button.click()
+    with pytest.raises(Exception, match=r"(?i)cancel"):
+        panel.wait(30)
+    assert panel.status.kind == "error" and not panel.login_button.disabled
+
+    panel.login_button.click()
+    sandbox.deny(panel.pending.user_code)
+    with pytest.raises(Exception):  # noqa: B017 - the kind is checked through the message
+        panel.wait(60)
+    assert panel.status.kind == "error"
+    assert "denied" in panel.status.text.lower() or "deny" in panel.status.text.lower()
