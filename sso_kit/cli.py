@@ -1,7 +1,8 @@
 """``sso-kit``: a thin command-line adapter over the sso_kit API.
 
 Exit codes: 0 success; 1 unexpected error; 2 invalid input; 3 config problem; 4 not logged in
-or bad cache; 5 login failed; 6 portal refused; 7 S3 failed; 8 sandbox problem; 130 Ctrl-C.
+or bad cache; 5 login failed; 6 portal refused; 7 S3 failed; 8 sandbox problem; 9 environment
+problem found by ``doctor``; 130 Ctrl-C.
 Errors print one line, ``sso-kit: error: <reason and next step>``, on stderr.
 
 Each command family lives in its own module and adds itself through a ``register(subparsers)``
@@ -31,7 +32,7 @@ COMMAND_MODULES = (
 EPILOG = """exit codes:
   0 success · 1 unexpected error · 2 invalid input · 3 config problem
   4 not logged in / bad cache · 5 login failed · 6 portal refused · 7 S3 failed
-  8 sandbox problem · 130 interrupted"""
+  8 sandbox problem · 9 environment problem (doctor) · 130 interrupted"""
 
 
 def build_parser() -> argparse.ArgumentParser:
