@@ -6,7 +6,8 @@ via ``Sandbox.spawn``) so its CPU and peak memory can be read from /proc. For ea
 each doing the whole flow a fixed number of times with the bare HTTP client (light on the
 client side, so the two cores go to the server): RegisterClient, StartDeviceAuthorization,
 Approve (sign-in + consent as the learner, the web form's code path), CreateToken,
-GetRoleCredentials, ListBuckets. Loops are bounded; every call has a timeout.
+GetRoleCredentials, ListBuckets. A last level spreads 200 learners' arrivals evenly over one
+minute, as a workshop would. Loops are bounded; every call has a timeout.
 
 The hot path is then profiled with pyinstrument by driving the same WSGI app in this process
 (werkzeug's test client, no sockets), and the heaviest frames are reported.
@@ -28,12 +29,13 @@ P95_GOAL_MS = 250.0
 
 
 def _learner(
-    sb: Any, user: Any, rounds: int, barrier: threading.Barrier, out: dict[str, Any]
+    sb: Any, user: Any, rounds: int, delay: float, barrier: threading.Barrier, out: dict[str, Any]
 ) -> None:
     client = BareClient(sb.url, sb.start_url, timeout=60)
     errors: list[str] = []
     try:
         barrier.wait(timeout=120)
+        time.sleep(delay)  # staggered arrival (0 for a burst)
         for _ in range(rounds):
             try:
                 client.full_flow(approve=(user.name, user.password, sb.admin_key))
@@ -45,13 +47,18 @@ def _learner(
         out["errors"] = errors
 
 
-def run_level(sb: Any, users: list[Any], rounds: int) -> dict[str, Any]:
-    """All ``users`` at once, ``rounds`` flows each; latency per operation, CPU, memory."""
+def run_level(sb: Any, users: list[Any], rounds: int, ramp: float = 0.0) -> dict[str, Any]:
+    """``users`` starting together (or spread evenly over ``ramp`` seconds), ``rounds`` flows
+    each; latency per operation, errors, the server's CPU and peak memory."""
     barrier = threading.Barrier(len(users) + 1)
     outs: list[dict[str, Any]] = [{} for _ in users]
     threads = [
-        threading.Thread(target=_learner, args=(sb, u, rounds, barrier, o), daemon=True)
-        for u, o in zip(users, outs, strict=True)
+        threading.Thread(
+            target=_learner,
+            args=(sb, u, rounds, i * ramp / len(users), barrier, o),
+            daemon=True,
+        )
+        for i, (u, o) in enumerate(zip(users, outs, strict=True))
     ]
     for thread in threads:
         thread.start()
@@ -71,6 +78,7 @@ def run_level(sb: Any, users: list[Any], rounds: int) -> dict[str, Any]:
     calls = sum(len(v) for v in per_op.values())
     return {
         "learners": len(users),
+        "ramp": ramp,
         "wall": wall,
         "flows": len(users) * rounds - len(errors),
         "calls": calls,
@@ -84,7 +92,7 @@ def run_level(sb: Any, users: list[Any], rounds: int) -> dict[str, Any]:
 
 def level_rows(result: dict[str, Any]) -> list[Row]:
     n = result["learners"]
-    case = f"{n} learners"
+    case = f"{n} learners" + (f" over {result['ramp']:.0f} s" if result["ramp"] else "")
     samples = result["all"]
     p95_all = percentile(samples, 95) * 1000
     errors = result["errors"]
@@ -153,7 +161,7 @@ def profile_hot_path(flows: int, results: Path) -> list[Row]:
     rows = [
         Row(NAME, "profile: time per flow (server + test client)", total / flows * 1000, "ms",
             note=f"pyinstrument, {flows} flows through the WSGI app; full tree in "
-            "benchmarks/results/capacity-profile.txt"),
+            "capacity-profile.txt beside latest.json"),
     ]  # fmt: skip
     for where, seconds in top:
         rows.append(Row(NAME, f"profile top frame: `{where}`", seconds / total * 100, "% self"))
@@ -176,9 +184,10 @@ def _short(path: str) -> str:
 def run(quick: bool, workdir: Path, *, results: Path | None = None) -> list[Row]:
     from sso_kit.sandbox import Sandbox
 
-    levels = (2, 4) if quick else (10, 50, 200)
+    # (learners, seconds over which they arrive): bursts, then one workshop minute
+    levels = ((2, 0.0), (4, 0.0), (4, 1.0)) if quick else ((10, 0), (50, 0), (200, 0), (200, 60))
     rounds = 1 if quick else 2
-    learners = max(levels)
+    learners = max(n for n, _ in levels)
     state = workdir / "capacity" / "sandbox.json"
     sb = Sandbox.spawn(state_file=state, timeout=300, learners=learners, auto_approve=True)
     rows: list[Row] = []
@@ -190,8 +199,8 @@ def run(quick: bool, workdir: Path, *, results: Path | None = None) -> list[Row]
         warm = BareClient(sb.url, sb.start_url)
         warm.full_flow(approve=(users[0].name, users[0].password, sb.admin_key))
         warm.close()
-        for n in levels:
-            rows += level_rows(run_level(sb, users[:n], rounds))
+        for n, ramp in levels:
+            rows += level_rows(run_level(sb, users[:n], rounds, ramp))
     finally:
         sb.terminate()
     rows += profile_hot_path(3 if quick else 30, results or workdir)
