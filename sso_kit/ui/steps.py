@@ -341,22 +341,36 @@ def identity_center_overview(kit: Setup) -> str:
         )
     if admin_credentials(kit) is None:
         return _directory_from_health(kit)
+    admin, arn, users = _directory(kit)
+    names = {
+        ps: admin.describe_permission_set(InstanceArn=arn, PermissionSetArn=ps)["PermissionSet"][
+            "Name"
+        ]
+        for ps in admin.list_permission_sets(InstanceArn=arn)["PermissionSets"]
+    }
+    lines = [f"Permission sets: {', '.join(sorted(names.values()))}", "Users and assignments:"]
+    for user in users:
+        rows = _assignments(admin, arn, user["UserId"])
+        given = ", ".join(
+            f"{names.get(r['PermissionSetArn'], '?')} in {r['AccountId']}" for r in rows
+        )
+        lines.append(f"  - {user['UserName']}: {given or '(no assignment)'}")
+    return "\n".join(lines)
+
+
+def _directory(kit: Setup) -> tuple[Any, str, list[dict[str, Any]]]:
+    """(sso-admin client, instance ARN, identity-store users) through boto3."""
     admin = admin_client(kit, "sso-admin")
     instance = admin.list_instances()["Instances"][0]
     store = admin_client(kit, "identitystore")
     users = store.list_users(IdentityStoreId=instance["IdentityStoreId"])["Users"]
-    lines = [f"Identity store {instance['IdentityStoreId']}", "Users:"]
-    lines += [f"  - {u['UserName']}" for u in users]
-    arn = instance["InstanceArn"]
-    lines.append("Permission sets and assignments:")
-    for ps_arn in admin.list_permission_sets(InstanceArn=arn)["PermissionSets"]:
-        ps = admin.describe_permission_set(InstanceArn=arn, PermissionSetArn=ps_arn)
-        name = ps["PermissionSet"]["Name"]
-        accounts = admin.list_accounts_for_provisioned_permission_set(
-            InstanceArn=arn, PermissionSetArn=ps_arn
-        ).get("AccountIds", [])
-        lines.append(f"  - {name}: accounts {', '.join(accounts) or '(none)'}")
-    return "\n".join(lines)
+    return admin, instance["InstanceArn"], users
+
+
+def _assignments(admin: Any, arn: str, user_id: str) -> list[dict[str, Any]]:
+    return admin.list_account_assignments_for_principal(
+        InstanceArn=arn, PrincipalId=user_id, PrincipalType="USER"
+    )["AccountAssignments"]
 
 
 def _health(kit: Setup) -> dict[str, Any]:
@@ -385,24 +399,17 @@ def user_has_assignment(kit: Setup, user: str = "learner") -> tuple[bool, str]:
         return ok, (
             f"The sandbox's user {user} is set up." if ok else f"The sandbox has no {user!r}."
         )
-    admin = admin_client(kit, "sso-admin")
-    instance = admin.list_instances()["Instances"][0]
-    arn = instance["InstanceArn"]
-    store = admin_client(kit, "identitystore")
-    users = store.list_users(IdentityStoreId=instance["IdentityStoreId"])["Users"]
+    admin, arn, users = _directory(kit)
     ids = [u["UserId"] for u in users if u["UserName"] == user]
     if not ids:
         return False, f"The sandbox has no user {user!r}; restart it with `sso-kit sandbox`."
-    for ps_arn in admin.list_permission_sets(InstanceArn=arn)["PermissionSets"]:
-        for account in admin.list_accounts_for_provisioned_permission_set(
-            InstanceArn=arn, PermissionSetArn=ps_arn
-        ).get("AccountIds", []):
-            rows = admin.list_account_assignments(
-                InstanceArn=arn, AccountId=account, PermissionSetArn=ps_arn
-            )["AccountAssignments"]
-            if any(r.get("PrincipalId") == ids[0] for r in rows):
-                return True, f"User {user} has an assignment in account {account}."
-    return False, f"User {user} has no account assignment; ask the sandbox admin (step 01)."
+    rows = _assignments(admin, arn, ids[0])
+    if not rows:
+        return False, f"User {user} has no account assignment; ask the sandbox admin (step 01)."
+    return (
+        True,
+        f"User {user} has {len(rows)} assignment(s), e.g. in account {rows[0]['AccountId']}.",
+    )
 
 
 def create_admin_buckets(kit: Setup, count: int = 2) -> list[str]:
