@@ -452,9 +452,11 @@ class OidcBackend:
 
     def _issue(self, client_id: str, user: str, start_url: str, scopes: list[str]) -> Token:
         now = self.clock.now()
+        # Like the real service: a client registered without scopes gets no refresh token,
+        # so its sessions cannot be renewed silently (what doctor's "scopes missing" teaches).
         token = Token(
             access_token=new_secret(64),
-            refresh_token=new_secret(64),
+            refresh_token=new_secret(64) if scopes else "",
             client_id=client_id,
             user=user,
             start_url=start_url,
@@ -465,7 +467,8 @@ class OidcBackend:
         )
         with self.lock:
             self.tokens[token.access_token] = token
-            self.refresh_index[token.refresh_token] = token.access_token
+            if token.refresh_token:
+                self.refresh_index[token.refresh_token] = token.access_token
         return token
 
     def _refresh(self, client: Client, refresh_token: str) -> Token:
@@ -544,5 +547,5 @@ class OidcBackend:
             for row in data.get("tokens", []):
                 token = build(Token, row)
                 self.tokens[token.access_token] = token
-                if token.state == "active":
+                if token.state == "active" and token.refresh_token:
                     self.refresh_index[token.refresh_token] = token.access_token

@@ -56,12 +56,14 @@ def start_device_authorization(
 
 
 def token_response(backend: OidcBackend, token: Token) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "accessToken": token.access_token,
         "tokenType": "Bearer",
         "expiresIn": max(0, int(token.expires_at - backend.clock.now())),  # seconds
-        "refreshToken": token.refresh_token,
     }
+    if token.refresh_token:
+        body["refreshToken"] = token.refresh_token
+    return body
 
 
 def create_token(backend: OidcBackend, body: dict[str, Any], base_url: str) -> dict[str, Any]:

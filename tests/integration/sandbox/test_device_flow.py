@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from _sandbox_flows import Flow, client, start_flow
+from _sandbox_flows import DEVICE_GRANT, Flow, client, start_flow
 
 pytestmark = pytest.mark.integration
 
@@ -145,3 +145,21 @@ def test_auto_approve_completes_on_first_poll(auto_sandbox):
         accessToken=token["accessToken"], accountId="111122223333"
     )
     assert sorted(r["roleName"] for r in roles["roleList"]) == ["PowerUserAccess", "S3ReadOnly"]
+
+
+def test_client_registered_without_scopes_gets_no_refresh_token(sandbox):
+    """Like the real service: no sso_registration_scopes means the session cannot refresh."""
+    oidc = client(sandbox, "sso-oidc")
+    reg = oidc.register_client(clientName="botocore-client-legacy", clientType="public")
+    auth = oidc.start_device_authorization(
+        clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=sandbox.start_url
+    )
+    sandbox.approve(auth["userCode"])
+    token = oidc.create_token(
+        clientId=reg["clientId"],
+        clientSecret=reg["clientSecret"],
+        grantType=DEVICE_GRANT,
+        deviceCode=auth["deviceCode"],
+    )
+    assert token["accessToken"]
+    assert "refreshToken" not in token
