@@ -19,8 +19,17 @@ ORIGINAL = b"[default]\nregion = eu-west-1\n"
 
 
 @pytest.fixture
-def sandbox(monkeypatch):
+def sandbox(monkeypatch, isolated_aws_home):
+    import botocore.credentials
+    import botocore.tokens
+
     from sso_kit.sandbox import Sandbox
+
+    # botocore fixes its SSO token folder from HOME when it is first imported; this process
+    # changes HOME per test, so point it at this test's HOME (a kernel never changes HOME).
+    token_dir = str(isolated_aws_home / ".aws" / "sso" / "cache")
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", token_dir)
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", token_dir)
 
     with Sandbox(host="127.0.0.1", port=0, auto_approve=False) as sb:
         monkeypatch.setenv("SSO_KIT_SANDBOX_URL", sb.url)
