@@ -161,9 +161,8 @@ def run_tutorial(
             home = temp
         env.update(isolated_home_env(Path(home)))
     sandbox_ctx: Any = nullcontext()
-    if sandbox_url:
-        env["SSO_KIT_SANDBOX_URL"] = sandbox_url
-    elif params.get("use_sandbox", True):
+    env["SSO_KIT_SANDBOX_URL"] = sandbox_url  # None: unset for the run, restored afterwards
+    if not sandbox_url and params.get("use_sandbox", True):
         from sso_kit.sandbox import Sandbox
 
         sandbox_ctx = Sandbox(host="127.0.0.1", port=0, auto_approve=True)
@@ -208,8 +207,6 @@ def run_tutorial(
                 bar.update(1)
     finally:
         bar.close()
-        if "SSO_KIT_SANDBOX_URL" not in env:
-            os.environ.pop("SSO_KIT_SANDBOX_URL", None)
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results

@@ -143,13 +143,18 @@ def test_summary_table_has_step_status_seconds():
     assert lines[3].split()[:2] == ["01_x", "skipped"]
 
 
-def test_run_tutorial_stops_after_a_failure(tmp_path):
+def test_run_tutorial_stops_after_a_failure(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("SSO_KIT_SANDBOX_URL", "http://127.0.0.1:9")
+    before = dict(os.environ)
     broken = _failing_notebook(tmp_path)
     results = run_tutorial(
         tmp_path / "out", {"use_sandbox": False}, [str(broken), "04"], progress=False
     )
     assert [r.status for r in results] == ["failed", "skipped"]
     assert "arithmetic is broken" in results[0].error
+    assert dict(os.environ) == before, "the run must give the caller its environment back"
 
 
 def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path):
