@@ -34,9 +34,13 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_kernel_is_python3(path):
+    assert nbformat.read(path, as_version=4).metadata.kernelspec["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", STEPS, ids=lambda p: p.stem)
 def test_papermill_ready(path):
     nb = nbformat.read(path, as_version=4)
-    assert nb.metadata.kernelspec["name"] == "python3"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
     assert "interactive" in tagged[0].source and "use_sandbox" in tagged[0].source
