@@ -1,8 +1,8 @@
-"""Write notebooks/00_start_here.ipynb … 09_clean_up.ipynb (and the 10 placeholder) from here.
+"""Write notebooks/00_start_here.ipynb … 09_clean_up.ipynb (10_troubleshooting is hand-made).
 
 The notebooks are generated so their shared anatomy (parameters cell, set-up call, self-check)
 stays identical across steps; the committed .ipynb files are what learners open. Outputs are
-never written. Run: .venv/bin/python scripts/build_notebooks.py [--force-10]
+never written. Run: .venv/bin/python scripts/build_notebooks.py
 """
 
 from __future__ import annotations
@@ -554,15 +554,6 @@ NOTEBOOKS["09_clean_up"] = [
     ),
 ]
 
-NOTEBOOKS["10_troubleshooting"] = [
-    md(
-        "# 10 · Troubleshooting\n\nThis notebook is being written. Until then, run "
-        "`sso-kit doctor --profile sso-kit-tutorial` in a terminal."
-    ),
-    *params(),
-    md("## Summary\n\nNothing to do here yet."),
-]
-
 
 def build(stem: str, cells: list) -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
@@ -581,8 +572,6 @@ def main(argv: list[str]) -> int:
     OUT.mkdir(exist_ok=True)
     for stem, cells in NOTEBOOKS.items():
         path = OUT / f"{stem}.ipynb"
-        if stem.startswith("10_") and path.exists() and "--force-10" not in argv:
-            continue  # engineer D owns the troubleshooting notebook's content
         nbformat.validate(build(stem, cells))
         nbformat.write(build(stem, cells), path)
         print(f"wrote {path.relative_to(ROOT)}")
