@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bare_http import OPERATIONS, BareClient, WsgiClient
-from benchmarks.common import REPO, Row, cpu_seconds, peak_rss_mib, percentile
+from benchmarks.common import REPO, Row, cpu_seconds, listen_overflows, peak_rss_mib, percentile
 
 NAME = "sandbox capacity"
 P95_GOAL_MS = 250.0
@@ -63,12 +63,14 @@ def run_level(sb: Any, users: list[Any], rounds: int, ramp: float = 0.0) -> dict
     for thread in threads:
         thread.start()
     cpu_before = cpu_seconds(sb.pid)
+    overflows_before = listen_overflows()
     barrier.wait(timeout=120)
     began = time.perf_counter()
     for thread in threads:
         thread.join(timeout=900)
     wall = time.perf_counter() - began
     cpu = cpu_seconds(sb.pid) - cpu_before
+    overflows_after = listen_overflows()
     per_op: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     for out in outs:
@@ -87,6 +89,9 @@ def run_level(sb: Any, users: list[Any], rounds: int, ramp: float = 0.0) -> dict
         "all": [s for v in per_op.values() for s in v],
         "cpu": cpu,
         "peak_mib": peak_rss_mib(sb.pid),
+        "overflows": None
+        if overflows_before is None or overflows_after is None
+        else overflows_after - overflows_before,
     }
 
 
@@ -110,6 +115,11 @@ def level_rows(result: dict[str, Any]) -> list[Row]:
         Row(NAME, f"{case}: sandbox CPU", result["cpu"] / result["wall"] * 100, "% of a core",
             note=f"{result['cpu']:.1f} CPU-s; peak RSS {result['peak_mib']:.0f} MiB so far"),
     ]  # fmt: skip
+    if result["overflows"] is not None:
+        rows.append(
+            Row(NAME, f"{case}: listen-queue overflows", float(result["overflows"]), "",
+                note="kernel TcpExt ListenOverflows during the level (host-wide counter)")
+        )  # fmt: skip
     for operation in OPERATIONS:
         values = result["per_op"].get(operation, [])
         if not values:

@@ -4,6 +4,9 @@
 * ``sso_kit``: ``login(force=True)`` (RegisterClient, StartDeviceAuthorization, CreateToken),
   ``get_role_credentials`` and ``list_buckets``, with the token/registration/credential caches
   wiped before each run so every run does the whole flow.
+* ``boto3, reused``: the same five calls with one boto3 session and its sso-oidc/sso clients
+  made once (an S3 client per run, for the new credentials): what the SDK costs when clients
+  are not rebuilt per call — the reference for how close sso_kit could get.
 * ``aws s3 ls``: the PyPI ``aws`` CLI as a process, reading the config and token cache sso_kit
   wrote (it does GetRoleCredentials + ListBuckets itself; the login is sso_kit's).
 
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.bare_http import ACCOUNT, ROLE, BareClient
@@ -59,13 +63,15 @@ def run(quick: bool, workdir: Path) -> list[Row]:
                 failure = f"aws exited {done.returncode}: {done.stderr.strip()[-200:]}"
                 break
     shutil.rmtree(home, ignore_errors=True)
-    floor, kit = medians["floor"], medians["sso_kit"]
+    floor, kit, reused = medians["floor"], medians["sso_kit"], medians["boto3_reused"]
     cli = None if failure else statistics.median(cli_samples)
     return [
         Row(NAME, "floor: http.client + botocore SigV4 signer", floor * 1000, "ms", 1.0,
             note=f"median of {runs}; 5 calls, one keep-alive connection"),
         Row(NAME, "sso_kit: login + get_role_credentials + list_buckets", kit * 1000, "ms",
             ratio(kit, floor), "≤ 3× floor", note=f"median of {runs}; caches wiped each run"),
+        Row(NAME, "reference: boto3 with session and clients reused", reused * 1000, "ms",
+            ratio(reused, floor), note=f"median of {runs}; same five calls"),
         Row(NAME, "`aws s3 ls --profile` (PyPI awscli v1, new process)",
             None if cli is None else cli * 1000, "ms", ratio(cli, floor),
             note=failure or f"median of {len(cli_samples)}; uses the token sso_kit cached"),
@@ -100,15 +106,51 @@ def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, f
         list_buckets(PROFILE)
 
     floor_client = BareClient(url, start_url, sso_region)
+    reused_flow = _boto3_reused(url, start_url, sso_region)
     try:
         floor_client.full_flow()  # warm-up: moto loads its backends on first use
         kit_flow()  # warm-up: first imports of boto3/botocore
+        reused_flow()
         floor, _ = median_of(floor_client.full_flow, runs)
-        kit, _ = median_of(kit_flow, runs)
+        reused, _ = median_of(reused_flow, runs)
+        kit, _ = median_of(kit_flow, runs)  # last: leaves a token for the `aws s3 ls` runs
     finally:
         floor_client.close()
-    # leave a valid token and credentials behind for the `aws s3 ls` runs
-    return {"floor": floor, "sso_kit": kit}
+    return {"floor": floor, "sso_kit": kit, "boto3_reused": reused}
+
+
+def _boto3_reused(url: str, start_url: str, sso_region: str) -> Callable[[], None]:
+    """The flow with one boto3 session whose sso-oidc and sso clients are built once."""
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    from benchmarks.bare_http import DEVICE_GRANT
+
+    session = boto3.Session(region_name=sso_region)
+    unsigned = Config(signature_version=UNSIGNED)
+    oidc = session.client("sso-oidc", endpoint_url=url, config=unsigned)
+    portal = session.client("sso", endpoint_url=url, config=unsigned)
+
+    def flow() -> None:
+        reg = oidc.register_client(
+            clientName="bench-reused", clientType="public", scopes=["sso:account:access"]
+        )
+        secret = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
+        auth = oidc.start_device_authorization(startUrl=start_url, **secret)
+        token = oidc.create_token(grantType=DEVICE_GRANT, deviceCode=auth["deviceCode"], **secret)
+        creds = portal.get_role_credentials(
+            accessToken=token["accessToken"], accountId=ACCOUNT, roleName=ROLE
+        )["roleCredentials"]
+        session.client(
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id=creds["accessKeyId"],
+            aws_secret_access_key=creds["secretAccessKey"],
+            aws_session_token=creds["sessionToken"],
+        ).list_buckets()
+
+    return flow
 
 
 if __name__ == "__main__":

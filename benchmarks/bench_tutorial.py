@@ -57,6 +57,22 @@ def parse_summary(text: str) -> list[tuple[str, str, float]]:
     return rows
 
 
+def slowest_cells(folder: Path, count: int = 3) -> list[tuple[float, str, int, str]]:
+    """(seconds, notebook, cell index, first source line) of the slowest executed cells,
+    from the per-cell durations papermill records in each output notebook."""
+    import nbformat
+
+    cells = []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells):
+            duration = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell.cell_type == "code" and duration:
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                cells.append((float(duration), path.stem, index, first.strip()[:60]))
+    return sorted(cells, reverse=True)[:count]
+
+
 def run(quick: bool, workdir: Path) -> list[Row]:
     kernel = kernel_startup_seconds(workdir, 1 if quick else 3)
     rows = [
@@ -89,4 +105,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             wall / GOAL_SECONDS, f"< {GOAL_SECONDS:.0f} s",
             note="ratio is to the goal; includes its own sandbox start"),
     ]  # fmt: skip
+    for seconds, step, index, first in slowest_cells(out / "nb"):
+        rows.append(Row(NAME, f"slowest cell: {step} #{index}", seconds, "s",
+                        note=f"`{first.replace('`', '')}`"))  # fmt: skip
     return rows

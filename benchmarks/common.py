@@ -140,3 +140,21 @@ def _fmt(value: float) -> str:
     if abs(value) >= 10:
         return f"{value:.1f}"
     return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def listen_overflows() -> int | None:
+    """The kernel's count of connections dropped because a listen queue was full.
+
+    (TcpExt ListenOverflows, for the whole network namespace; None where /proc lacks it.) A
+    burst of connects larger than the server's listen backlog shows up here, and as clients
+    retrying their SYN after 1, 3, 7 s.
+    """
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            table = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(table["ListenOverflows"]) if "ListenOverflows" in table else None
+    return None

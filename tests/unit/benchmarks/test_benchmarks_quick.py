@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
     _, document, _ = quick_results
     cases = {(r["benchmark"], r["case"]): r for r in document["rows"]}
     login = [r for (b, _), r in cases.items() if b == "login→buckets"]
-    assert len(login) == 3 and all(r["value"] is not None for r in login), login
+    assert len(login) == 4 and all(r["value"] is not None for r in login), login
     assert login[0]["ratio"] == 1.0 and login[1]["goal"] == "≤ 3× floor"
     capacity = [c for b, c in cases if b == "sandbox capacity"]
     for n in (2, 4):
@@ -59,8 +60,12 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
         assert cases[("sandbox capacity", f"{n} learners: errors")]["value"] == 0
         assert f"{n} learners: ListBuckets p95" in capacity
     assert any(c.startswith("profile top frame") for c in capacity)
+    assert "4 learners over 1 s: throughput" in capacity
+    if Path("/proc/net/netstat").exists():
+        assert "4 learners: listen-queue overflows" in capacity
     tutorial = [c for b, c in cases if b == "tutorial"]
     assert "notebook 00_start_here" in tutorial
+    assert any(c.startswith("slowest cell: 00_start_here #") for c in tutorial), tutorial
     assert cases[("tutorial", "total (`sso-kit tutorial run`, process wall)")]["value"] > 0
     assert cases[("import cost", "`import sso_kit`")]["ratio"] is not None
     assert "passed" in cases[("test suite", "unit: packaging only")]["note"]
