@@ -542,7 +542,13 @@ def ensure_buckets(kit: Setup, count: int = 2) -> str:
 
     if not kit.use_sandbox:
         return "Real AWS: listing the buckets you created in step 03."
-    names = [b.name for b in list_buckets(kit.profile) if b.name.startswith("sso-kit-tutorial-")]
+    try:
+        listed = list_buckets(kit.profile)
+    except SsoKitError as exc:
+        if not kit.interactive:
+            raise
+        return f"{exc}\nLog in (step 06), then run this cell again."
+    names = [b.name for b in listed if b.name.startswith("sso-kit-tutorial-")]
     if names:
         return f"{len(names)} tutorial bucket(s) from step 03 are there."
     made = [create_tutorial_bucket(kit.profile) for _ in range(count)]
@@ -561,7 +567,10 @@ def tutorial_buckets_visible(kit: Setup) -> tuple[bool, str]:
     """The profile can list buckets; in the sandbox the tutorial's buckets are among them."""
     from sso_kit.buckets import list_buckets
 
-    names = [b.name for b in list_buckets(kit.profile)]
+    try:
+        names = [b.name for b in list_buckets(kit.profile)]
+    except SsoKitError as exc:
+        return False, str(exc)
     if kit.use_sandbox and not any(n.startswith("sso-kit-tutorial-") for n in names):
         return False, f"The listing ({len(names)} buckets) lacks the buckets of step 03."
     return True, f"The profile lists {len(names)} bucket(s)."

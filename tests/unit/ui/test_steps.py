@@ -115,3 +115,14 @@ def test_sign_in_hint_shows_password_only_interactively():
     assert "pw-123" not in steps.sign_in_hint(kit)
     kit.interactive = True
     assert "pw-123" in steps.sign_in_hint(kit)
+
+
+def test_bucket_helpers_guide_an_interactive_learner_who_is_not_logged_in():
+    _tutorial_writes()  # a profile exists, but there is no token
+    kit = types.SimpleNamespace(use_sandbox=True, interactive=True, profile="sso-kit-tutorial")
+    assert "Log in (step 06)" in steps.ensure_buckets(kit)
+    ok, detail = steps.tutorial_buckets_visible(kit)
+    assert not ok and "sso-kit-tutorial" in detail
+    kit.interactive = False
+    with pytest.raises(Exception, match=r"(?i)log"):
+        steps.ensure_buckets(kit)
