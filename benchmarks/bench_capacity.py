@@ -105,15 +105,17 @@ def level_rows(result: dict[str, Any]) -> list[Row]:
     rows = [
         Row(NAME, f"{case}: throughput", result["flows"] / result["wall"], "flows/s",
             note=f"{result['calls'] / result['wall']:.0f} calls/s; {result['flows']} flows "
-            f"in {result['wall']:.2f} s"),
+            f"in {result['wall']:.2f} s", headline=True),
         Row(NAME, f"{case}: errors", float(len(errors)), "", goal="0",
-            note=first_error.removeprefix("; ")),
+            note=first_error.removeprefix("; "), headline=True),
         Row(NAME, f"{case}: p95 of every call", p95_all, "ms",
             goal=f"≤ {P95_GOAL_MS:.0f} ms",
             note=f"p50 {percentile(samples, 50) * 1000:.0f} / "
-            f"p99 {percentile(samples, 99) * 1000:.0f} ms over {len(samples)} calls"),
+            f"p99 {percentile(samples, 99) * 1000:.0f} ms over {len(samples)} calls",
+            headline=True),
         Row(NAME, f"{case}: sandbox CPU", result["cpu"] / result["wall"] * 100, "% of a core",
-            note=f"{result['cpu']:.1f} CPU-s; peak RSS {result['peak_mib']:.0f} MiB so far"),
+            note=f"{result['cpu']:.1f} CPU-s; peak RSS {result['peak_mib']:.0f} MiB so far",
+            headline=True),
     ]  # fmt: skip
     if result["overflows"] is not None:
         rows.append(
@@ -171,10 +173,11 @@ def profile_hot_path(flows: int, results: Path) -> list[Row]:
     rows = [
         Row(NAME, "profile: time per flow (server + test client)", total / flows * 1000, "ms",
             note=f"pyinstrument, {flows} flows through the WSGI app; full tree in "
-            "capacity-profile.txt beside latest.json"),
+            "capacity-profile.txt beside latest.json", headline=True),
     ]  # fmt: skip
-    for where, seconds in top:
-        rows.append(Row(NAME, f"profile top frame: `{where}`", seconds / total * 100, "% self"))
+    for rank, (where, seconds) in enumerate(top):
+        share = seconds / total * 100
+        rows.append(Row(NAME, f"profile top frame: `{where}`", share, "% self", headline=rank == 0))
     return rows
 
 

@@ -41,8 +41,9 @@ def run(quick: bool, workdir: Path) -> list[Row]:
         samples = [import_microseconds(m) for m in [module] * runs]
         medians[module] = statistics.median(samples) / 1000
     return [
-        Row(NAME, "`import boto3`", medians["boto3"], "ms", 1.0, note=f"median of {runs}"),
+        Row(NAME, "`import boto3`", medians["boto3"], "ms", 1.0, note=f"median of {runs}",
+            headline=True),
         Row(NAME, "`import sso_kit`", medians["sso_kit"], "ms",
             ratio(medians["sso_kit"], medians["boto3"]), "≤ 1.2× boto3",
-            note=f"median of {runs}; -X importtime cumulative"),
+            note=f"median of {runs}; -X importtime cumulative", headline=True),
     ]  # fmt: skip

@@ -67,14 +67,15 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     cli = None if failure else statistics.median(cli_samples)
     return [
         Row(NAME, "floor: http.client + botocore SigV4 signer", floor * 1000, "ms", 1.0,
-            note=f"median of {runs}; 5 calls, one keep-alive connection"),
+            note=f"median of {runs}; 5 calls, one keep-alive connection", headline=True),
         Row(NAME, "sso_kit: login + get_role_credentials + list_buckets", kit * 1000, "ms",
-            ratio(kit, floor), "≤ 3× floor", note=f"median of {runs}; caches wiped each run"),
+            ratio(kit, floor), "≤ 3× floor", note=f"median of {runs}; caches wiped each run", headline=True),
         Row(NAME, "reference: boto3 with session and clients reused", reused * 1000, "ms",
-            ratio(reused, floor), note=f"median of {runs}; same five calls"),
+            ratio(reused, floor), note=f"median of {runs}; same five calls", headline=True),
         Row(NAME, "`aws s3 ls --profile` (PyPI awscli v1, new process)",
             None if cli is None else cli * 1000, "ms", ratio(cli, floor),
-            note=failure or f"median of {len(cli_samples)}; uses the token sso_kit cached"),
+            note=failure or f"median of {len(cli_samples)}; uses the token sso_kit cached",
+            headline=True),
     ]  # fmt: skip
 
 

@@ -42,6 +42,6 @@ def run(quick: bool, workdir: Path, *, results: Path | None = None) -> list[Row]
         total += wall
         found = SUMMARY.findall(log.read_text("utf-8", "replace"))
         summary = found[-1][0] if found else f"pytest exited {done.returncode}, see {log.name}"
-        rows.append(Row(NAME, part, wall, "s", note=f"{summary}; log {log.name}"))
-    rows.append(Row(NAME, "all parts", total, "s", note="each part once, -q"))
+        rows.append(Row(NAME, part, wall, "s", note=f"{summary}; log {log.name}", headline=True))
+    rows.append(Row(NAME, "all parts", total, "s", note="each part once, -q", headline=True))
     return rows

@@ -77,7 +77,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     kernel = kernel_startup_seconds(workdir, 1 if quick else 3)
     rows = [
         Row(NAME, "kernel start-up (papermill, one `pass` cell)", kernel, "s",
-            note="paid once per notebook"),
+            note="paid once per notebook", headline=True),
     ]  # fmt: skip
     out = Path(tempfile.mkdtemp(prefix="tutorial-", dir=workdir))
     command = [str(VENV_BIN / "sso-kit"), "tutorial", "run", "--output-dir", str(out / "nb")]
@@ -103,9 +103,9 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             note=f"of which ≈ {kernel * len(steps):.1f} s kernel start-ups"),
         Row(NAME, "total (`sso-kit tutorial run`, process wall)", wall, "s",
             wall / GOAL_SECONDS, f"< {GOAL_SECONDS:.0f} s",
-            note="ratio is to the goal; includes its own sandbox start"),
+            note="ratio is to the goal; includes its own sandbox start", headline=True),
     ]  # fmt: skip
-    for seconds, step, index, first in slowest_cells(out / "nb"):
+    for rank, (seconds, step, index, first) in enumerate(slowest_cells(out / "nb")):
         rows.append(Row(NAME, f"slowest cell: {step} #{index}", seconds, "s",
-                        note=f"`{first.replace('`', '')}`"))  # fmt: skip
+                        note=f"`{first.replace('`', '')}`", headline=rank == 0))  # fmt: skip
     return rows

@@ -32,6 +32,7 @@ class Row:
     ratio: float | None = None  # to the row the benchmark names as its baseline
     goal: str = ""
     note: str = ""
+    headline: bool = False  # also shown in the short table (README)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -62,10 +62,13 @@ def write_results(rows: Sequence[Row], meta: dict[str, Any], results: Path) -> P
     document = {**meta, "rows": [row.as_dict() for row in rows]}
     (results / "latest.json").write_text(json.dumps(document, indent=2) + "\n", "utf-8")
     m = meta["machine"]
+    headline = [row for row in rows if row.headline]
     text = (
         f"Taken {meta['finished']} on {m['nproc']} × {m['cpu']}, Python {m['python']} "
         f"(load average {m['loadavg_1m_at_start']} at start, {meta['loadavg_1m_at_end']} at "
-        f"end){' — quick sizes' if meta['quick'] else ''}.\n\n{markdown_table(rows)}\n"
+        f"end){' — quick sizes' if meta['quick'] else ''}.\n\n"
+        f"### Headline\n\n{markdown_table(headline)}\n\n"
+        f"### Every row\n\n{markdown_table(rows)}\n"
     )
     (results / "latest.md").write_text(text, "utf-8")
     return results / "latest.md"

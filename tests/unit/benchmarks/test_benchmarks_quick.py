@@ -16,7 +16,7 @@ from benchmarks import run
 
 pytestmark = pytest.mark.slow
 
-ROW_KEYS = {"benchmark", "case", "value", "unit", "ratio", "goal", "note"}
+ROW_KEYS = {"benchmark", "case", "value", "unit", "ratio", "goal", "note", "headline"}
 SECRET_WORDS = ("accessToken", "refreshToken", "clientSecret", "secretAccessKey", "deviceCode")
 
 
@@ -41,6 +41,7 @@ def test_rows_are_well_formed(quick_results):
     for row in document["rows"]:
         assert set(row) == ROW_KEYS, row
         assert isinstance(row["case"], str) and row["case"]
+        assert isinstance(row["headline"], bool)
         if row["value"] is not None:
             assert isinstance(row["value"], int | float) and math.isfinite(row["value"]), row
             assert row["value"] >= 0, row
@@ -77,7 +78,10 @@ def test_results_are_written_as_json_and_markdown_without_secrets(quick_results)
     assert machine["nproc"] >= 1 and machine["python"] and machine["cpu"]
     markdown = (results / "latest.md").read_text("utf-8")
     table = [line for line in markdown.splitlines() if line.startswith("| ")]
-    assert len(table) == len(document["rows"]) + 2  # header, rule, one line per row
+    headline = [row for row in document["rows"] if row["headline"]]
+    assert 0 < len(headline) < len(document["rows"])
+    # two tables (headline, every row), each with a header and a rule line
+    assert len(table) == len(headline) + len(document["rows"]) + 4
     assert (results / "capacity-profile.txt").stat().st_size > 0
     text = markdown + json.dumps(document)
     for word in SECRET_WORDS:
