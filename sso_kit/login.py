@@ -111,7 +111,9 @@ def _lock(cfg: SessionConfig) -> Any:
     directory = Path.home() / ".sso-kit" / "locks"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
-    return FileLock(str(directory / f"login-{name}.lock"))
+    # Not thread-local: a notebook panel may start a login on one thread and finish it on
+    # another, and the lock must be released wherever the login ends.
+    return FileLock(str(directory / f"login-{name}.lock"), thread_local=False)
 
 
 def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
