@@ -23,4 +23,12 @@ def isolated_aws_home(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # botocore fixes its SSO token folder from HOME when first imported; point it here too,
+    # so in-process boto3 reads the caches this test writes.
+    import botocore.credentials
+    import botocore.tokens
+
+    sso_cache = str(home / ".aws" / "sso" / "cache")
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
     return home
