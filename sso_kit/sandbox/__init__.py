@@ -298,6 +298,28 @@ class Sandbox:
             interval=interval,
         )
 
+    def admin_credentials(self) -> tuple[str, str]:
+        """(access key id, secret access key) of the sandbox's IAM administrator.
+
+        The user ``sandbox-admin`` in the management account has AdministratorAccess, so
+        boto3 clients signed with this key can do the tutorial's admin steps (identitystore,
+        sso-admin, S3). The key is a sandbox secret: never print it.
+        """
+        data = self._admin("admin_credentials")
+        return str(data["aws_access_key_id"]), str(data["aws_secret_access_key"])
+
+    def invite(self, user: str, password: str | None = None) -> str:
+        """Let an identity-store user sign in: set (or generate) a password and return it.
+
+        Real IAM Identity Center e-mails an invitation; the sandbox hands the password back
+        once instead, e.g. for a user an administrator made with ``identitystore.create_user``.
+        """
+        data = self._admin("invite", user=user, password=password)
+        if self._remote is not None:  # so approve(user_code, user) finds the password
+            others = [u for u in self._remote.get("users", []) if u["name"] != user]
+            self._remote["users"] = [*others, {"name": user, "password": data["password"]}]
+        return str(data["password"])
+
     def reset_faults(self) -> None:
         """Clear every fault, the clock skew and the lifetimes back to defaults."""
         self._admin("reset_faults")

@@ -123,6 +123,9 @@ def print_banner(sandbox: Any, args: argparse.Namespace, state_path: Any) -> Non
         lines.append(f"  user          {user.name}   password {user.password}")
     if len(users) > 5:
         lines.append(f"  … and {len(users) - 5} more users; passwords are in {state_path}")
+    lines.append(
+        "  admin         sandbox-admin (IAM, AdministratorAccess): Sandbox.admin_credentials()"
+    )
     if args.auto_approve:
         lines.append("  auto-approve  ON: every sign-in is approved for the default user")
     if args.data_dir:

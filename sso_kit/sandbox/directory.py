@@ -24,6 +24,8 @@ from typing import Any
 
 DEFAULT_USER = "learner"
 ROLE_PREFIX = "AWSReservedSSO_"
+ADMIN_USER = "sandbox-admin"
+ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Directory:
         self._hashes: dict[str, tuple[bytes, bytes]] = {}
         self.users: dict[str, User] = {}  # only users whose password we created and printed
         self._roles: dict[tuple[str, str], str] = {}
+        self.admin_keys: tuple[str, str] | None = None  # the administrator's IAM access key
 
     # -- moto backends ------------------------------------------------------------------
     def _ssoadmin(self) -> Any:
@@ -122,10 +125,16 @@ class Directory:
         return self._ssoadmin().instances[0]
 
     # -- seeding ------------------------------------------------------------------------
-    def apply_seed(self, learners: int = 0, passwords: dict[str, str] | None = None) -> None:
-        """Create the organisation, permission sets and users described by the seed."""
+    def apply_seed(
+        self,
+        learners: int = 0,
+        passwords: dict[str, str] | None = None,
+        admin: dict[str, str] | None = None,
+    ) -> None:
+        """Create the organisation, administrator, permission sets and users of the seed."""
         passwords = passwords or {}
         self._create_organization()
+        self.ensure_admin(admin)
         for name, spec in self.seed.get("permission_sets", {}).items():
             self.create_permission_set(name, spec)
         users = list(self.seed.get("users", []))
@@ -160,6 +169,52 @@ class Directory:
                 "aws",
             )
         backend.accounts[0].name = self.seed["accounts"][0]["name"]
+
+    def ensure_admin(self, saved: dict[str, str] | None = None) -> tuple[str, str]:
+        """The management account's IAM administrator (AdministratorAccess) and its access key.
+
+        moto checks a signature and IAM policies on every request, so the tutorial's admin
+        steps need a real IAM user to sign with. ``saved`` (from :meth:`export`) brings back
+        the same key after a restart; sandboxes sharing one process share the user and key.
+        """
+        from moto.iam.models import iam_backends
+
+        iam = iam_backends[self.management_account]["global"]
+        with self.lock:
+            if ADMIN_USER not in iam.users:
+                iam.create_user(self.region, ADMIN_USER, path="/sso-kit/")
+            user = iam.users[ADMIN_USER]
+            if ADMIN_POLICY not in user.managed_policies:
+                iam.attach_user_policy(ADMIN_POLICY, ADMIN_USER)
+            keys = {k.access_key_id: k for k in iam.list_access_keys(ADMIN_USER)}
+            key = keys.get(saved["access_key_id"]) if saved else next(iter(keys.values()), None)
+            if key is None:
+                for old in keys.values():  # IAM allows two keys per user: keep only ours
+                    iam.delete_access_key(old.access_key_id, ADMIN_USER)
+                key = iam.create_access_key(ADMIN_USER)
+                if saved:
+                    del iam.access_keys[key.physical_resource_id]
+                    key.access_key_id = saved["access_key_id"]
+                    key.secret_access_key = saved["secret_access_key"]
+                    iam.access_keys[key.physical_resource_id] = key
+            self.admin_keys = (key.access_key_id, key.secret_access_key)
+        return self.admin_keys
+
+    def invite(self, name: str, password: str | None = None) -> str:
+        """Give an identity-store user (e.g. made with boto3) a sandbox password; returns it.
+
+        This stands in for the e-mail invitation of real IAM Identity Center.
+        """
+        if self.user_id(name) is None:
+            raise ValueError(
+                f"there is no user {name!r} in the identity store; create it first "
+                "(identitystore create_user)"
+            )
+        if password is not None and len(password) < 8:
+            raise ValueError("a sandbox password needs at least 8 characters")
+        password = password or new_password()
+        self.set_password(name, password)
+        return password
 
     def create_permission_set(self, name: str, spec: dict[str, Any]) -> str:
         backend = self._ssoadmin()
@@ -381,7 +436,11 @@ class Directory:
             for name in self.user_names()
         ]
         passwords = {u.name: u.password for u in self.users.values()}
+        admin = None
+        if self.admin_keys:
+            admin = dict(zip(("access_key_id", "secret_access_key"), self.admin_keys, strict=True))
         return {
             "seed": {**self.seed, "permission_sets": permission_sets, "users": users},
             "passwords": passwords,
+            "admin": admin,
         }

@@ -291,6 +291,13 @@ class SandboxApp:
                 str(body["user"]), str(body["account_id"]), str(body["permission_set"])
             )
             return {"added": True}
+        if action == "admin_credentials":
+            key_id, secret = self.directory.admin_keys or self.directory.ensure_admin()
+            return {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
+        if action == "invite":
+            user = str(body["user"])
+            password = self.directory.invite(user, body.get("password") or None)
+            return {"user": user, "password": password}
         if action == "set_lifetimes":
             for name, value in body.items():
                 if value is not None:
@@ -334,7 +341,10 @@ def build_app(
     oidc = OidcBackend(lifetimes=lifetimes)
     if saved:
         directory = Directory(saved["directory"]["seed"])
-        directory.apply_seed(passwords=saved["directory"].get("passwords", {}))
+        directory.apply_seed(
+            passwords=saved["directory"].get("passwords", {}),
+            admin=saved["directory"].get("admin"),
+        )
         oidc.restore(saved.get("oidc", {}))
         persistence.restore_buckets(saved.get("buckets", {}))
     else:
