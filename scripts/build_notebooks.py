@@ -128,46 +128,80 @@ NOTEBOOKS["01_identity_center"] = [
         "01 · Step 1: a user, a permission set and an assignment in IAM Identity Center",
         [
             "the three things an administrator sets up before anyone can sign in",
-            "why a least-privilege permission set such as PowerUserAccess is the usual choice",
-            "how to look at them with boto3 (the `identitystore` and `sso-admin` APIs)",
+            "how to write a least-privilege permission set: only the actions a job needs",
+            "how an administrator does it with boto3 (the `identitystore` and `sso-admin` APIs)",
         ],
         "[00 · Start here](00_start_here.ipynb).",
         10,
     ),
-    *params(),
+    *params(
+        'new_user: str = "dev-user"  # the user the administrator adds\n'
+        'permission_set: str = "S3ListOnly"  # the least-privilege permission set it gets'
+    ),
     md(
         "## Users, permission sets, assignments\n\n"
         "IAM Identity Center keeps a directory of **users**. A **permission set** is a named "
-        "bundle of IAM policies (for developers, `PowerUserAccess`: everything except managing "
-        "IAM itself). An **assignment** links a user to a permission set in one AWS account; "
-        "Identity Center then creates a role in that account that the user may borrow.\n\n"
-        "On real AWS an administrator does this in the IAM Identity Center console (enable "
-        "it, add a user, create a permission set, assign both to an account). The same thing "
-        "from a terminal:\n\n"
-        "```sh\naws identitystore create-user --identity-store-id d-… --user-name learner …\n"
-        "aws sso-admin create-permission-set --instance-arn … --name PowerUserAccess\n"
-        "aws sso-admin create-account-assignment --instance-arn … --target-id 111122223333 …\n```"
+        "bundle of IAM policies, a template for what someone may do. An **assignment** ties "
+        "a user to a permission set in one AWS account; Identity Center then creates a role "
+        "in that account which the user may borrow after signing in.\n\n"
+        "**Least privilege** means giving a permission set only the actions its job needs. "
+        "The permission set made below can list buckets (`s3:ListAllMyBuckets`, "
+        "`s3:ListBucket`, `s3:GetBucketLocation`) and nothing else: no reading objects, no "
+        "creating or deleting anything.\n\n"
+        "On real AWS an administrator does this in the IAM Identity Center console, or from "
+        "a terminal with administrator credentials:\n\n"
+        "```sh\naws identitystore create-user --identity-store-id d-… --user-name dev-user …\n"
+        "aws sso-admin create-permission-set --instance-arn … --name S3ListOnly\n"
+        "aws sso-admin put-inline-policy-to-permission-set --instance-arn … "
+        "--permission-set-arn … --inline-policy file://list-only.json\n"
+        "aws sso-admin create-account-assignment --instance-arn … --target-id 111122223333 "
+        "--target-type AWS_ACCOUNT --principal-type USER --principal-id …\n```"
     ),
     md(
-        "## Do it\n\nIn the sandbox the cell below plays the administrator: it makes sure the "
-        "user `learner` exists and is assigned, using the same API calls as the commands "
-        "above, and shows the directory. With real AWS it prints what to check in the console."
+        "## Do it as the administrator\n\n"
+        "In the sandbox, the cell below is the administrator. It signs its boto3 calls with "
+        "the access key of the sandbox's IAM user `sandbox-admin` "
+        "(`Sandbox.admin_credentials()`), and the sandbox checks each call against that "
+        "user's policies, as AWS would. It adds `new_user`, creates `permission_set` with the "
+        "three list actions, assigns it in the management account, and then sends the "
+        "invitation: real Identity Center e-mails one, the sandbox sets a password and shows "
+        "it once (only when you run the notebook yourself). Running the cell again creates "
+        "nothing twice. With real AWS it tells you what to do in the console instead."
+    ),
+    code(
+        "from sso_kit.ui.steps import administer_identity_center\n\n"
+        "print(administer_identity_center(kit, new_user, permission_set))"
+    ),
+    md(
+        "## Look at the directory\n\n"
+        "The same admin credentials can read everything back: every user, every permission "
+        "set, and who holds what where (`identitystore list-users`, `sso-admin "
+        "list-permission-sets`, `sso-admin list-account-assignments-for-principal`)."
     ),
     code(
         "from sso_kit.ui.steps import identity_center_overview\n\nprint(identity_center_overview(kit))"
     ),
     md(
-        "## What just happened\n\nThe administrator's work is done: there is a user who may "
-        "sign in and at least one account where that user can borrow a role. Signing in to the "
-        "AWS access portal would now show that account with its permission sets."
+        "## What just happened, and who signs in next\n\n"
+        "There is now a user who may sign in and an account where that user can borrow a "
+        "list-only role. The rest of the tutorial signs in as `learner`, a user the sandbox "
+        "already holds, assigned `PowerUserAccess` (broad developer access without IAM "
+        "administration, the usual pick for a tutorial like this one) because step 07 "
+        "creates a bucket and step 09 deletes some.\n\n"
+        "Want to see least privilege at work? In step 06, sign in as your new user with the "
+        "password shown above: the portal offers only the new permission set; listing "
+        "buckets works, and creating one is refused with `AccessDenied`."
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import self_check, user_has_assignment\n\n"
-        "ok, detail = user_has_assignment(kit)\n"
+        "from sso_kit.ui.steps import identity_center_ready, self_check\n\n"
+        "ok, detail = identity_center_ready(kit, new_user, permission_set)\n"
         "self_check(ok, detail, detail, interactive=kit.interactive)"
     ),
-    *footer("Identity Center has a user, a permission set and an assignment.", "02_gather_info"),
+    *footer(
+        "Identity Center has a user, a least-privilege permission set and an assignment.",
+        "02_gather_info",
+    ),
 ]
 
 NOTEBOOKS["02_gather_info"] = [
@@ -228,8 +262,10 @@ NOTEBOOKS["03_create_buckets"] = [
         "## Something to look at\n\nStep 7 lists your buckets; an empty list proves little. "
         "On real AWS you would create two or three buckets in the S3 console (or with "
         "`aws s3 mb s3://a-globally-unique-name`) as an administrator. In the sandbox the "
-        "administrator cell below does it with boto3 and tags each bucket "
-        "`created-by=sso-kit`, so step 09 can delete exactly these and nothing else."
+        "cell below is that administrator again: boto3 calls signed with the "
+        "`sandbox-admin` key from step 01 (`create_bucket`, then `put_bucket_tagging`). "
+        "Each bucket gets the tag `created-by=sso-kit`, so step 09 can delete exactly these "
+        "and nothing else. Running it again only tops up to `bucket_count`."
     ),
     code(
         "from sso_kit.ui import ActionPanel\n"
@@ -244,7 +280,8 @@ NOTEBOOKS["03_create_buckets"] = [
     ),
     md(
         "## What just happened\n\nThe buckets exist in account 111122223333 (in the sandbox). "
-        "You cannot see them from the CLI yet: that needs the profile (05) and a login (06)."
+        "The self-check below lists them with the administrator's key. You cannot see them "
+        "from the CLI yet: that needs the profile (05) and a login (06)."
     ),
     md("## Self-check"),
     code(
@@ -569,8 +606,15 @@ def build(stem: str, cells: list) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str]) -> int:
+    """Write every notebook, or only the stems named on the command line."""
+    unknown = sorted(set(argv) - set(NOTEBOOKS))
+    if unknown:
+        print(f"unknown notebook(s): {', '.join(unknown)}; choose from {', '.join(NOTEBOOKS)}")
+        return 2
     OUT.mkdir(exist_ok=True)
     for stem, cells in NOTEBOOKS.items():
+        if argv and stem not in argv:
+            continue
         path = OUT / f"{stem}.ipynb"
         nbformat.validate(build(stem, cells))
         nbformat.write(build(stem, cells), path)
