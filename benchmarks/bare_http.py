@@ -1,7 +1,9 @@
 """The floor: the same sign-in-to-S3 calls with a bare HTTP client (http.client).
 
-No boto3 session, no config files, no caches: JSON bodies written by hand, one keep-alive
-connection, and botocore's SigV4 signer only for the S3 call (a bare client must still sign).
+No boto3 session, no config files, no caches: JSON bodies written by hand, one
+http.client connection object (the sandbox, like any werkzeug server, closes the connection
+after each response, so every call connects again), and botocore's SigV4 signer only for the
+S3 call (a bare client must still sign).
 Benchmark 1 compares sso_kit against this; benchmark 3 uses it as the load generator, so
 client-side overhead does not eat the two cores the sandbox is measured on.
 """
@@ -90,7 +92,7 @@ class BareClient:
     def send(
         self, method: str, path: str, data: bytes | None, headers: dict[str, str]
     ) -> tuple[int, str, bytes]:
-        """The transport: one request on the keep-alive connection."""
+        """The transport: one request (http.client reconnects when the server closed)."""
         try:
             self.conn.request(method, path, body=data, headers=headers)
             response = self.conn.getresponse()

@@ -67,7 +67,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     cli = None if failure else statistics.median(cli_samples)
     return [
         Row(NAME, "floor: http.client + botocore SigV4 signer", floor * 1000, "ms", 1.0,
-            note=f"median of {runs}; 5 calls, one keep-alive connection", headline=True),
+            note=f"median of {runs}; 5 calls, a new connection each (the server closes it)", headline=True),
         Row(NAME, "sso_kit: login + get_role_credentials + list_buckets", kit * 1000, "ms",
             ratio(kit, floor), "≤ 3× floor", note=f"median of {runs}; caches wiped each run", headline=True),
         Row(NAME, "reference: boto3 with session and clients reused", reused * 1000, "ms",
