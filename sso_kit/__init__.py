@@ -7,6 +7,8 @@ ipywidgets and the sandbox (moto) load only when first used.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from sso_kit.errors import (
@@ -86,6 +88,24 @@ __all__ = [
     "__version__",
     *_LAZY,
 ]
+
+
+class _Package(types.ModuleType):
+    """Keeps ``sso_kit.login`` (and logout, status, doctor) the function, not its module.
+
+    Importing a submodule makes Python set it as an attribute of the package, which would
+    replace the public function of the same name once anything imports ``sso_kit.login``.
+    The module itself stays reachable as ``sys.modules["sso_kit.login"]`` and through
+    ``from sso_kit.login import …``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
