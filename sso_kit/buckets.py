@@ -43,11 +43,12 @@ def format_bucket_line(bucket: Bucket) -> str:
 
 def s3_client(profile: str) -> Any:
     """An S3 client whose credentials come from botocore's SSO provider for ``profile``."""
-    import boto3
     from botocore.exceptions import ProfileNotFound
 
+    from sso_kit.clients import cached_client
+
     try:
-        return boto3.Session(profile_name=profile).client("s3")
+        return cached_client("s3", profile=profile)
     except ProfileNotFound:
         raise ValidationError(
             "profile",

@@ -525,16 +525,12 @@ def session_config(profile: str | None = None, sso_session: str | None = None) -
 
 def sso_client(service: str, cfg: SessionConfig, *, max_attempts: int = 3) -> Any:
     """An unsigned ``sso``/``sso-oidc`` client that honours the profile's endpoint settings."""
-    import boto3
-    from botocore import UNSIGNED
-    from botocore.config import Config
+    from sso_kit.clients import cached_client
 
-    session = boto3.Session(profile_name=cfg.client_profile) if cfg.client_profile else None
-    return (session or boto3.Session()).client(
+    return cached_client(
         service,
-        region_name=cfg.sso_region,
-        config=Config(
-            signature_version=UNSIGNED,
-            retries={"max_attempts": max_attempts, "mode": "standard"},
-        ),
+        profile=cfg.client_profile,
+        region=cfg.sso_region,
+        unsigned=True,
+        max_attempts=max_attempts,
     )

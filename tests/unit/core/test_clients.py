@@ -1,0 +1,59 @@
+"""Client reuse: the same inputs give the same client, any changed input gives a fresh one."""
+
+from __future__ import annotations
+
+import os
+
+from sso_kit.clients import cached_client, new_session
+
+CONFIG = "[profile p]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n"
+
+
+def _write_config(home, text=CONFIG):
+    path = home / ".aws" / "config"
+    path.write_text(text)
+    return path
+
+
+def test_same_inputs_reuse_one_client(isolated_aws_home):
+    _write_config(isolated_aws_home)
+    first = cached_client("sso", profile="p", region="us-east-1", unsigned=True)
+    assert cached_client("sso", profile="p", region="us-east-1", unsigned=True) is first
+    assert cached_client("sso", profile="p", region="eu-west-1", unsigned=True) is not first
+
+
+def test_a_changed_config_file_gives_a_fresh_client(isolated_aws_home):
+    path = _write_config(isolated_aws_home)
+    first = cached_client("s3", profile="p")
+    assert first.meta.endpoint_url == "http://127.0.0.1:9"
+    path.write_text(CONFIG.replace(":9", ":10"))
+    os.utime(path, ns=(1, 1))  # a stamp that surely differs from the first write
+    second = cached_client("s3", profile="p")
+    assert second is not first
+    assert second.meta.endpoint_url == "http://127.0.0.1:10"
+
+
+def test_signed_clients_follow_the_token_cache_but_unsigned_ones_do_not(isolated_aws_home):
+    _write_config(isolated_aws_home)
+    s3 = cached_client("s3", profile="p")
+    sso = cached_client("sso", profile="p", region="us-east-1", unsigned=True)
+    cache = isolated_aws_home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    (cache / "token.json").write_text("{}")  # a login writes here
+    assert cached_client("s3", profile="p") is not s3
+    assert cached_client("sso", profile="p", region="us-east-1", unsigned=True) is sso
+
+
+def test_environment_variables_are_part_of_the_key(isolated_aws_home, monkeypatch):
+    _write_config(isolated_aws_home)
+    first = cached_client("s3", profile="p")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:11")
+    assert cached_client("s3", profile="p") is not first
+
+
+def test_sessions_share_one_loader_without_growing_its_search_path(isolated_aws_home):
+    sessions = [new_session() for _ in range(5)]
+    loaders = {id(s._session.get_component("data_loader")) for s in sessions}
+    assert len(loaders) == 1
+    paths = sessions[0]._session.get_component("data_loader").search_paths
+    assert len(paths) == len(set(paths))
