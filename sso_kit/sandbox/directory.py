@@ -14,7 +14,9 @@ not pass through moto's request authentication.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -98,6 +100,9 @@ class Directory:
     """Users and entitlements of one sandbox organisation."""
 
     def __init__(self, seed: dict[str, Any]) -> None:
+        # moto loads AWS managed policies (PowerUserAccess, AdministratorAccess) into an
+        # account's IAM backend only if this is set before that backend is first touched.
+        os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         self.seed = seed
         self.start_url: str = seed["start_url"]
         self.region: str = seed["region"]
@@ -105,6 +110,10 @@ class Directory:
         self.accounts: dict[str, dict[str, str]] = {a["id"]: a for a in seed["accounts"]}
         self.lock = threading.RLock()
         self._hashes: dict[str, tuple[bytes, bytes]] = {}
+        # name -> HMAC of the last password scrypt accepted, so a learner's repeat sign-ins
+        # (every login of a workshop) skip the deliberately slow hash.
+        self._verified: dict[str, bytes] = {}
+        self._verified_key = secrets.token_bytes(32)
         self.users: dict[str, User] = {}  # only users whose password we created and printed
         self._roles: dict[tuple[str, str], str] = {}
         self.admin_keys: tuple[str, str] | None = None  # the administrator's IAM access key
@@ -268,14 +277,23 @@ class Directory:
         salt = secrets.token_bytes(16)
         with self.lock:
             self._hashes[name] = (salt, _hash(password, salt))
+            self._verified.pop(name, None)
             self.users[name] = User(name, password)
 
     def authenticate(self, name: str, password: str) -> bool:
         """True when ``password`` is right for ``name``; same cost for unknown users."""
+        mac = hmac.new(self._verified_key, (password or "").encode("utf-8"), "sha256").digest()
         with self.lock:
             salt, digest = self._hashes.get(name, (b"\0" * 16, b""))
+            known = self._verified.get(name)
+        if known is not None and hmac.compare_digest(known, mac):
+            return True
         candidate = _hash(password or "", salt)
-        return bool(digest) and secrets.compare_digest(candidate, digest)
+        ok = bool(digest) and secrets.compare_digest(candidate, digest)
+        if ok:
+            with self.lock:
+                self._verified[name] = mac
+        return ok
 
     def user_id(self, name: str) -> str | None:
         store = self._identitystore()

@@ -390,11 +390,14 @@ class ServerThread:
     """werkzeug's threaded server in a daemon thread (``port=0`` picks a free port)."""
 
     def __init__(self, app: SandboxApp, host: str, port: int) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import ThreadedWSGIServer
 
-        self.server = make_server(
-            host, port, app, threaded=True, request_handler=make_request_handler()
-        )
+        class Server(ThreadedWSGIServer):
+            # A workshop's learners connect in the same second: a short listen backlog
+            # overflows and their connects wait for TCP retries (seconds), so keep a long one.
+            request_queue_size = 1024
+
+        self.server = Server(host, port, app, handler=make_request_handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, name="sso-kit-sandbox", daemon=True

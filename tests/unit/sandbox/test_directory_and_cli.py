@@ -37,6 +37,20 @@ def test_learners_get_their_own_passwords_and_assignments():
     assert ("111122223333", "S3ReadOnly") in directory.assignments("learner03")
 
 
+def test_remembered_sign_ins_never_accept_a_wrong_or_replaced_password():
+    seed = default_seed() | {"start_url": "https://d-remember.awsapps.com/start"}
+    directory = Directory(seed)
+    directory.apply_seed(learners=1)
+    right = directory.users["learner01"].password
+    assert directory.authenticate("learner01", right)
+    assert directory.authenticate("learner01", right)  # the remembered, fast path
+    assert not directory.authenticate("learner01", right + "x")
+    assert not directory.authenticate("learner", right)
+    directory.set_password("learner01", "a-new-password-1")
+    assert not directory.authenticate("learner01", right)
+    assert directory.authenticate("learner01", "a-new-password-1")
+
+
 def test_seed_file_yaml(tmp_path):
     path = tmp_path / "org.yaml"
     path.write_text("start_url: https://d-0123456789.awsapps.com/start\nregion: eu-west-1\n")
