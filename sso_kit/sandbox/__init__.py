@@ -381,18 +381,29 @@ class Sandbox:
                     f"{ENV_URL}={env_url} does not answer like an sso-kit sandbox.",
                     hint=f"Start one with `sso-kit sandbox`, or unset {ENV_URL}.",
                 )
-            return cls.from_state(
-                {**info, "url": env_url.rstrip("/"), "admin_key": os.environ.get(ENV_ADMIN_KEY)}
-            )
+            url = env_url.rstrip("/")
+            # The state file of the same sandbox (written by `sso-kit lab` / `sso-kit sandbox`)
+            # also knows the sign-in password, which the health endpoint never tells.
+            saved = cls._read_state(state_file)
+            if saved.get("url", "").rstrip("/") != url:
+                saved = {}
+            admin_key = os.environ.get(ENV_ADMIN_KEY) or saved.get("admin_key")
+            return cls.from_state({**saved, **info, "url": url, "admin_key": admin_key})
         path = Path(state_file) if state_file else state_file_path()
-        if path.exists():
-            try:
-                data = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                data = {}
-            if data.get("url") and cls._health(data["url"]):
-                return cls.from_state(data)
+        data = cls._read_state(path)
+        if data.get("url") and cls._health(data["url"]):
+            return cls.from_state(data)
         return cls.spawn(state_file=path, **kw)
+
+    @staticmethod
+    def _read_state(state_file: str | Path | None) -> dict[str, Any]:
+        """The state file's contents, or {} when it is missing or unreadable."""
+        path = Path(state_file) if state_file else state_file_path()
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     @classmethod
     def spawn(

@@ -76,6 +76,12 @@ def test_ensure_running_finds_the_state_file_then_the_environment(tmp_path, monk
         by_env = Sandbox.ensure_running(state_file=tmp_path / "other.json")
         assert by_env.url == spawned.url and by_env.start_url == spawned.start_url
         by_env.revoke_tokens()  # fault switches work through a handle found by URL
+        # With the same sandbox's state file at hand (as under `sso-kit lab`), the handle
+        # found by URL also knows the sign-in password, so notebooks can show it.
+        assert by_env.default_user is None
+        with_state = Sandbox.ensure_running(state_file=state)
+        assert with_state.url == spawned.url
+        assert with_state.default_user.password == found.default_user.password
     finally:
         spawned.terminate()
 
