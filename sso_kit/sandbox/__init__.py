@@ -8,6 +8,7 @@ every fault switch works the same whether the server runs in this process or ano
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import subprocess
@@ -20,6 +21,8 @@ from typing import Any
 
 from sso_kit.errors import SandboxError
 from sso_kit.sandbox.directory import DEFAULT_USER, User
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Sandbox", "User", "state_file_path"]
 
@@ -105,9 +108,38 @@ class Sandbox:
         users = self.app.directory.users
         self.default_user = users.get(DEFAULT_USER) or next(iter(users.values()), None)
         self._server.start()
+        self._start_warm_up()
         if self.data_dir:
             self._start_saver()
         return self
+
+    def _start_warm_up(self) -> None:
+        """Make one signed call now, in the background, so no learner waits for it.
+
+        moto builds its request-authentication machinery on the first signed request of a
+        process (about two seconds here); without this, that lands on step 01's first admin
+        call or on a learner's first S3 listing.
+        """
+        import threading
+
+        keys = self.app.directory.admin_keys
+
+        def call() -> None:
+            import boto3
+
+            try:
+                boto3.client(
+                    "sts",
+                    endpoint_url=self.url,
+                    region_name=self.sso_region,
+                    aws_access_key_id=keys[0],
+                    aws_secret_access_key=keys[1],
+                ).get_caller_identity()
+            except Exception:  # a sandbox stopped meanwhile: nothing to warm
+                log.debug("sandbox warm-up call failed", exc_info=True)
+
+        if keys:
+            threading.Thread(target=call, name="sso-kit-sandbox-warm-up", daemon=True).start()
 
     def _start_saver(self) -> None:
         import threading
