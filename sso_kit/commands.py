@@ -1,4 +1,4 @@
-"""CLI commands ``configure``, ``login``, ``status``, ``ls`` and ``logout``: thin adapters.
+"""CLI commands ``configure``, ``migrate``, ``login``, ``status``, ``ls``, ``logout``: thin adapters.
 
 Only the standard library and :mod:`sso_kit.errors` are imported at module level so that
 ``sso-kit --help`` stays fast; each handler imports what it needs. Output follows the AWS CLI
@@ -54,6 +54,18 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--endpoint-url", help="endpoint override, e.g. the offline sandbox URL")
     p.set_defaults(func=_configure)
+
+    p = _parser(
+        subparsers,
+        "migrate",
+        "move a legacy SSO profile onto an [sso-session] section",
+        "Move a legacy profile's sso_start_url and sso_region into [sso-session S] and point "
+        "the profile at it (tokens can then refresh). Every other line stays as it was; the "
+        "previous file is kept as a backup.",
+    )
+    p.add_argument("--profile", help="the legacy profile (default: list the legacy profiles)")
+    p.add_argument("--sso-session", help="the sso-session to create or reuse, e.g. my-sso")
+    p.set_defaults(func=_migrate)
 
     p = _parser(
         subparsers,
@@ -144,9 +156,35 @@ def _configure(args: argparse.Namespace) -> int:
         kind = "mixes legacy keys with" if legacy.mixed else "does not use"
         print(
             f'\nNote: profile "{legacy.profile}" {kind} an [sso-session] section; move it with '
-            f'sso_kit.config.migrate_legacy_profile("{legacy.profile}", "SESSION").',
+            f"sso-kit migrate --profile {legacy.profile} --sso-session SESSION",
             file=sys.stderr,
         )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from sso_kit.config import find_legacy_profiles, migrate_legacy_profile
+    from sso_kit.errors import ValidationError
+
+    if not args.profile:
+        found = find_legacy_profiles()
+        for legacy in found:
+            kind = "mixed legacy and sso-session keys" if legacy.mixed else "legacy SSO keys"
+            print(f"{legacy.profile}: {kind}")
+        if not found:
+            print("No legacy SSO profiles: nothing to migrate.")
+        return 0
+    if not args.sso_session:
+        raise ValidationError(
+            "sso_session",
+            "migrate needs the name of the sso-session to move the profile onto.",
+            hint=f"Run sso-kit migrate --profile {args.profile} --sso-session my-sso",
+        )
+    change = migrate_legacy_profile(args.profile, args.sso_session)
+    print(change.section_text, end="")
+    backup = f" (previous version saved as {change.backup.name})" if change.backup else ""
+    print(f"\nUpdated {change.path}{backup}.")
+    print(f"Log in once more to get a refreshable token: sso-kit login --profile {change.profile}")
     return 0
 
 

@@ -73,3 +73,34 @@ def test_configure_reports_fixes_and_legacy_profiles(isolated_aws_home: Path, ca
     assert "sso-kit: note: Start URL cleaned up" in out.err
     assert 'profile "old" does not use an [sso-session]' in out.err
     assert "sso_start_url = https://d-1234567890.awsapps.com/start\n" in out.out
+
+
+def test_migrate_lists_then_moves_a_legacy_profile_keeping_the_rest(
+    isolated_aws_home: Path, capsys
+) -> None:
+    path = isolated_aws_home / ".aws" / "config"
+    path.write_text(
+        "# keep me\n[profile old]\nsso_start_url = https://d-1234567890.awsapps.com/start\n"
+        "sso_region = us-east-1\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\n"
+        "\n[profile other]\nregion = us-west-2\n"
+    )
+    assert main(["migrate"]) == 0
+    assert "old: legacy SSO keys" in capsys.readouterr().out
+
+    assert main(["migrate", "--profile", "old"]) == 2  # the session name is required
+    assert "--sso-session" in capsys.readouterr().err
+
+    assert main(["migrate", "--profile", "old", "--sso-session", "corp"]) == 0
+    text = path.read_text()
+    assert text.startswith("# keep me\n[profile old]\n")
+    assert "[profile other]\nregion = us-west-2\n" in text
+    assert "sso_session = corp" in text and "[sso-session corp]" in text
+    profile_part = text.split("[profile other]")[0]
+    assert "sso_start_url" not in profile_part and "sso_region" not in profile_part
+
+    import botocore.session
+
+    merged = botocore.session.Session(profile="old").get_scoped_config()
+    assert merged["sso_session"] == "corp"
+    assert main(["migrate"]) == 0
+    assert "nothing to migrate" in capsys.readouterr().out
