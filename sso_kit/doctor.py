@@ -897,9 +897,11 @@ class _Doctor:
 
     def _network(self, stage: str, exc: Exception) -> None:
         from botocore.exceptions import ProxyConnectionError, SSLError
+        from botocore.httpsession import mask_proxy_url
 
+        # a proxy URL may carry user:password; botocore's own mask hides both
         env = {
-            k: os.environ[k]
+            k: mask_proxy_url(os.environ[k])
             for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "NO_PROXY", "AWS_CA_BUNDLE")
             if os.environ.get(k)
         }

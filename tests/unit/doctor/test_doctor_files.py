@@ -369,3 +369,15 @@ def test_cli_explain_reads_stdin(isolated_aws_home):
         check=False,
     )
     assert empty.returncode == 2 and "paste the error message" in empty.stderr
+
+
+def test_network_finding_masks_proxy_passwords(isolated_aws_home, monkeypatch):
+    """The proxy settings doctor echoes must not carry the password in a proxy URL."""
+    write_config(isolated_aws_home, GOOD)
+    write_token()
+    monkeypatch.setenv("HTTPS_PROXY", "http://bob:hunter2-proxy-pass@proxy.example:3128")
+    report = run()
+    finding = report.get("net.unreachable")
+    assert finding is not None and finding.status == "problem"
+    assert "proxy.example:3128" in finding.found
+    assert "hunter2-proxy-pass" not in str(report) + json.dumps(report.to_dict())
