@@ -8,7 +8,7 @@ until they expire: logout cannot recall them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sso_kit import cache
@@ -19,7 +19,7 @@ from sso_kit.config import (
     session_config,
     sso_client,
 )
-from sso_kit.errors import PortalError, ValidationError
+from sso_kit.errors import PortalError, SsoKitError, ValidationError
 
 __all__ = ["NOTE", "LogoutResult", "logout"]
 
@@ -37,13 +37,12 @@ class LogoutResult:
     note: str = NOTE
 
 
-def _portal_logout(cfg: SessionConfig | None, region: str, access_token: str) -> None:
+def _portal_logout(cfg: SessionConfig, region: str, access_token: str) -> None:
     """Revoke the token at the portal; service errors are ignored, network errors are not."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    if cfg is None:
-        cfg = SessionConfig(None, "", region, None, None)
-    client = sso_client("sso", cfg, max_attempts=2)
+    # The CLI calls Logout in the region the token file names.
+    client = sso_client("sso", replace(cfg, sso_region=region), max_attempts=2)
     try:
         client.logout(accessToken=access_token)
     except ClientError:
@@ -51,7 +50,7 @@ def _portal_logout(cfg: SessionConfig | None, region: str, access_token: str) ->
     except BotoCoreError as exc:
         raise PortalError(
             f"Could not reach the access portal to log out of {cfg.label} "
-            f"({type(exc).__name__}); nothing was deleted.",
+            f"({type(exc).__name__}); its token file was kept.",
             hint="Check the network or that the sandbox is running, then log out again.",
         ) from None
 
@@ -64,6 +63,8 @@ def _remove_token(path: Path, cfg: SessionConfig | None) -> bool:
     if not doc or "accessToken" not in doc:
         return False  # registrations and other files are kept
     if doc.get("region"):
+        if cfg is None:  # no profile or session names this token: default endpoints
+            cfg = SessionConfig(None, str(doc.get("startUrl") or path.name), "", None, None)
         _portal_logout(cfg, str(doc["region"]), str(doc["accessToken"]))
     path.unlink(missing_ok=True)
     return True
@@ -82,6 +83,28 @@ def _sso_credential_files() -> list[Path]:
     return found
 
 
+def _configs_by_token_file() -> dict[str, SessionConfig]:
+    """Token file name -> the config that owns it (sessions, then legacy profiles).
+
+    The config carries the profile whose endpoint settings the portal client must use, so a
+    legacy profile pointed at the sandbox is logged out there, not at AWS.
+    """
+    config = load_config()
+    found: dict[str, SessionConfig] = {}
+    candidates = [{"sso_session": name} for name in config["sso_sessions"]] + [
+        {"profile": name}
+        for name, values in config["profiles"].items()
+        if "sso_session" not in values and values.get("sso_start_url")
+    ]
+    for kwargs in candidates:
+        try:
+            cfg = session_config(**kwargs)
+        except SsoKitError:
+            continue  # incomplete section: its token (if any) uses the default endpoints
+        found.setdefault(cache.token_cache_path(cfg.cache_name).name, cfg)
+    return found
+
+
 def logout(sso_session: str | None = None, *, all: bool = False) -> LogoutResult:
     """Log out of one sso-session, or (``all=True``) of every cached session like the CLI."""
     if all == (sso_session is not None):
@@ -93,16 +116,10 @@ def logout(sso_session: str | None = None, *, all: bool = False) -> LogoutResult
     result = LogoutResult()
     if all:
         directory = cache.sso_cache_dir()
-        config = load_config()
-        by_file = {cache.token_cache_path(name).name: name for name in config["sso_sessions"]}
+        by_file = _configs_by_token_file()
         for path in sorted(directory.glob("*")) if directory.is_dir() else []:
-            name = by_file.get(path.name)
-            cfg = None
-            if name is not None:
-                try:
-                    cfg = session_config(sso_session=name)
-                except Exception:
-                    cfg = None
+            cfg = by_file.get(path.name)
+            name = cfg.cache_name if cfg is not None else None
             if path.is_file() and _remove_token(path, cfg):
                 result.removed_tokens.append(path)
                 result.sessions.append(name or path.stem)

@@ -12,7 +12,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from sso_core_helpers import ACCOUNT, PROFILE, ROLE, SESSION, configure_for, run
 
-from sso_kit import cache, portal
+from sso_kit import cache, config, portal
 from sso_kit.login import login
 from sso_kit.logout import logout
 from sso_kit.status import status
@@ -129,3 +129,28 @@ def test_portal_lists_accounts_and_roles(auto_sandbox, isolated_aws_home):
     assert ACCOUNT in {a.account_id for a in accounts}
     roles = portal.list_account_roles(ACCOUNT, profile=PROFILE)
     assert ROLE in roles and roles == sorted(roles, key=str.lower)
+
+
+def test_logout_all_revokes_a_legacy_profile_token_at_its_endpoint(auto_sandbox, isolated_aws_home):
+    # A legacy profile (no sso-session) keeps its endpoint in the profile; logging out of
+    # everything must call the portal there, not at the real AWS endpoint.
+    config.config_path().write_text(
+        "[profile legacy]\n"
+        f"sso_start_url = {auto_sandbox.start_url}\n"
+        f"sso_region = {auto_sandbox.sso_region}\n"
+        f"sso_account_id = {ACCOUNT}\n"
+        f"sso_role_name = {ROLE}\n"
+        f"endpoint_url = {auto_sandbox.url}\n"
+    )
+    login("legacy")
+    token = cache.load_token(auto_sandbox.start_url)
+    assert token is not None
+
+    result = logout(all=True)
+
+    assert result.removed_tokens == [cache.token_cache_path(auto_sandbox.start_url)]
+    client = boto3.Session(profile_name="legacy").client(
+        "sso", region_name="us-east-1", config=Config(signature_version=UNSIGNED)
+    )
+    with pytest.raises(client.exceptions.UnauthorizedException):
+        client.list_accounts(accessToken=token.access_token)
