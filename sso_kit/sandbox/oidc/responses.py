@@ -17,7 +17,15 @@ def _strings(body: dict[str, Any], key: str) -> list[str] | None:
     return value
 
 
+def _check_strings(body: dict[str, Any], *keys: str) -> None:
+    """Optional string members must be strings: a list or object is a client bug, not a 500."""
+    for key in keys:
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise exc.InvalidRequest(f"{key} must be a string")
+
+
 def register_client(backend: OidcBackend, body: dict[str, Any], base_url: str) -> dict[str, Any]:
+    _check_strings(body, "issuerUrl")
     client = backend.register_client(
         client_name=body.get("clientName", ""),
         client_type=body.get("clientType", ""),
@@ -70,4 +78,5 @@ def create_token(backend: OidcBackend, body: dict[str, Any], base_url: str) -> d
     for key in ("clientId", "clientSecret", "grantType"):
         if not isinstance(body.get(key), str) or not body.get(key):
             raise exc.InvalidRequest(f"{key} is required")
+    _check_strings(body, "deviceCode", "code", "redirectUri", "codeVerifier", "refreshToken")
     return token_response(backend, backend.create_token(body))

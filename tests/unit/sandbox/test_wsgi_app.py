@@ -91,3 +91,29 @@ def test_health_reports_facts_without_secrets(http):
 def test_unknown_route_unsigned_is_access_denied(http):
     response = http.get("/no-such-bucket")
     assert response.status_code == 403 and b"AccessDenied" in response.data
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"grantType": "urn:ietf:params:oauth:grant-type:device_code", "deviceCode": ["x"]},
+        {"grantType": "refresh_token", "refreshToken": {"a": 1}},
+        {"grantType": "authorization_code", "code": ["c"], "redirectUri": "u", "codeVerifier": "v"},
+        {"grantType": "authorization_code", "code": "c", "redirectUri": 1, "codeVerifier": ["v"]},
+    ],
+)
+def test_create_token_with_non_string_members_is_invalid_request_not_a_crash(http, extra):
+    reg = post_json(http, "/client/register", {"clientName": "c", "clientType": "public"}).json
+    body = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], **extra}
+    response = post_json(http, "/token", body)
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"].startswith("InvalidRequestException")
+    assert response.json["error"] == "invalid_request"
+    assert "must be a string" in response.json["error_description"]
+
+
+def test_register_client_rejects_a_non_string_issuer_url(http):
+    body = {"clientName": "c", "clientType": "public", "issuerUrl": ["https://x"]}
+    response = post_json(http, "/client/register", body)
+    assert response.status_code == 400
+    assert response.json["error_description"] == "issuerUrl must be a string"
