@@ -38,6 +38,7 @@ BEARER_ENVIRON = "sso_kit.bearer_token"
 SERVER_DATE_ENVIRON = "sso_kit.server_sets_date"
 ADMIN_HEADER = "X-Sso-Kit-Admin-Key"
 FAULT_KINDS = ("slow_down", "deny", "delay", "server_error", "drop")
+MAX_SKEW = 10 * 365 * 24 * 3600  # seconds: ten years either way
 
 
 class DropConnection(Exception):
@@ -279,7 +280,11 @@ class SandboxApp:
                 }
             return {"faults": oidc.faults.operations}
         if action == "skew_clock":
-            oidc.clock.skew = float(body["seconds"])
+            seconds = float(body["seconds"])
+            # NaN, infinity or centuries would break the Date header of every response.
+            if not abs(seconds) <= MAX_SKEW:
+                raise ValueError(f"seconds must be a number between -{MAX_SKEW} and {MAX_SKEW}")
+            oidc.clock.skew = seconds
             return {"skew": oidc.clock.skew}
         if action == "remove_assignment":
             removed = self.directory.remove_assignment(

@@ -117,3 +117,20 @@ def test_register_client_rejects_a_non_string_issuer_url(http):
     response = post_json(http, "/client/register", body)
     assert response.status_code == 400
     assert response.json["error_description"] == "issuerUrl must be a string"
+
+
+def admin_call(app, action, body):
+    return post_json(Client(app), f"/_sandbox/admin/{action}", body, environ_base=LOOPBACK)
+
+
+LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 1e12])
+def test_skew_clock_rejects_values_that_would_break_every_response(seconds):
+    app = build_app(seed=default_seed())
+    response = admin_call(app, "skew_clock", {"seconds": seconds})
+    assert response.status_code == 400 and "between" in response.json["message"]
+    assert app.oidc.clock.skew == 0.0
+    assert Client(app).get("/_sandbox/health").status_code == 200
+    assert admin_call(app, "skew_clock", {"seconds": -90}).json == {"skew": -90.0}
