@@ -557,9 +557,9 @@ NOTEBOOKS["09_clean_up"] = [
     ),
     code(
         "from sso_kit.ui import LoginPanel\n"
-        "from sso_kit.ui.steps import needs_login\n\n"
+        "from sso_kit.ui.steps import clean_up_needs_login\n\n"
         "login_panel = LoginPanel(profile=kit.profile)\n"
-        "if delete_buckets and needs_login(kit.profile) and not kit.interactive:\n"
+        "if not kit.interactive and clean_up_needs_login(kit, delete_buckets=delete_buckets):\n"
         "    login_panel.run_headless()\n"
         "login_panel"
     ),

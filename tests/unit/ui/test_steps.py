@@ -126,3 +126,22 @@ def test_bucket_helpers_guide_an_interactive_learner_who_is_not_logged_in():
     kit.interactive = False
     with pytest.raises(Exception, match=r"(?i)log"):
         steps.ensure_buckets(kit)
+
+
+def test_running_clean_up_again_reports_done_and_keeps_the_restored_config():
+    """Step 09 run twice: the profile is gone after the first run; the second must not fail."""
+    path = config_path()
+    path.write_bytes(ORIGINAL)
+    steps.remember_original_config()
+    _tutorial_writes()
+    kit = types.SimpleNamespace(
+        use_sandbox=True, interactive=False, profile="sso-kit-tutorial", sso_session="sso-kit"
+    )
+    steps.clean_up(kit, delete_buckets=False)
+    assert path.read_bytes() == ORIGINAL
+    assert not steps.clean_up_needs_login(kit, delete_buckets=True)
+    message = steps.clean_up(kit, delete_buckets=True)
+    assert "already" in message.lower() and "steps 05 and 06" in message
+    assert "never wrote" not in message
+    assert path.read_bytes() == ORIGINAL
+    assert steps.config_restored()[0]
