@@ -10,6 +10,7 @@ so each S3 call is checked for a valid signature and against the caller's IAM po
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import socket
@@ -304,11 +305,16 @@ class SandboxApp:
             password = self.directory.invite(user, body.get("password") or None)
             return {"user": user, "password": password}
         if action == "set_lifetimes":
-            for name, value in body.items():
-                if value is not None:
-                    if not hasattr(oidc.lifetimes, name):
-                        raise ValueError(f"unknown lifetime {name!r}")
-                    setattr(oidc.lifetimes, name, int(value))
+            known = {f.name for f in dataclasses.fields(Lifetimes)}
+            changes = {k: int(v) for k, v in body.items() if v is not None}
+            for name, value in changes.items():
+                if name not in known:
+                    raise ValueError(f"unknown lifetime {name!r}; known: {', '.join(known)}")
+                # 0 or less would expire everything at once, or make clients poll non-stop.
+                if value < 1:
+                    raise ValueError(f"lifetime {name!r} must be at least 1 second")
+            for name, value in changes.items():
+                setattr(oidc.lifetimes, name, value)
             return {"lifetimes": vars(oidc.lifetimes)}
         if action == "reset_faults":
             with oidc.lock:

@@ -134,3 +134,20 @@ def test_skew_clock_rejects_values_that_would_break_every_response(seconds):
     assert app.oidc.clock.skew == 0.0
     assert Client(app).get("/_sandbox/health").status_code == 200
     assert admin_call(app, "skew_clock", {"seconds": -90}).json == {"skew": -90.0}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"__init__": 5}, {"lock": 5}, {"interval": 0}, {"access_token": 60, "device_code": -5}],
+)
+def test_set_lifetimes_rejects_unknown_names_and_non_positive_values(body):
+    app = build_app(seed=default_seed())
+    before = vars(app.oidc.lifetimes).copy()
+    response = admin_call(app, "set_lifetimes", body)
+    assert response.status_code == 400
+    assert (
+        "unknown lifetime" in response.json["message"] or "at least 1" in response.json["message"]
+    )
+    assert vars(app.oidc.lifetimes) == before  # nothing half-applied
+    assert admin_call(app, "reset_faults", {}).json == {"reset": True}
+    assert admin_call(app, "set_lifetimes", {"interval": 2}).json["lifetimes"]["interval"] == 2
