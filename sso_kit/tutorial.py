@@ -236,10 +236,17 @@ def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
 
 
 def _parse_value(pair: Sequence[str]) -> tuple[str, Any]:
-    """``-p NAME VALUE``: numbers, True/False/None like papermill's ``-p``; else a string."""
+    """``-p NAME VALUE``: numbers, True/False/None like papermill's ``-p``; else a string.
+
+    Digits with a leading zero stay a string: they are account ids (``012345678901``), which
+    Python cannot read as an int and which would lose the zero if it could.
+    """
     import ast
 
     name, raw = pair
-    if raw in {"True", "False", "None"} or raw.lstrip("-").replace(".", "", 1).isdigit():
+    digits = raw.lstrip("-")
+    if digits[:1] == "0" and digits[1:2].isdigit():
+        return name, raw
+    if raw in {"True", "False", "None"} or digits.replace(".", "", 1).isdigit():
         return name, ast.literal_eval(raw)
     return name, raw

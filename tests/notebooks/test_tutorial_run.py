@@ -172,7 +172,7 @@ def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path)
 @pytest.mark.parametrize(
     ("raw", "value"),
     [("2", 2), ("3.5", 3.5), ("False", False), ("None", None), ("my-profile", "my-profile"),
-     ("111122223333", 111122223333)],
+     ("111122223333", 111122223333), ("012345678901", "012345678901")],
 )  # fmt: skip
 def test_parameter_values_are_typed_like_papermill(raw, value):
     from sso_kit.tutorial import _parse_value
