@@ -263,6 +263,10 @@ def load_registration(key: str) -> dict[str, Any] | None:
         return None
     if not doc or not all(k in doc for k in ("clientId", "clientSecret", "expiresAt")):
         return None
+    try:
+        parse_timestamp(doc["expiresAt"])
+    except CacheError:
+        return None  # an unreadable expiry cannot be checked: register afresh
     return doc
 
 

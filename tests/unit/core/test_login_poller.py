@@ -271,3 +271,15 @@ def test_login_if_needed_skips_with_a_fresh_refreshable_token() -> None:
     )
     result = login("dev")  # would need a network call if it did not skip
     assert result.skipped and result.sso_session == "my-sso"
+
+
+def test_registration_with_an_unreadable_expiry_is_replaced_not_fatal() -> None:
+    key = cache.registration_cache_key(URL, "us-east-1", ["sso:account:access"], "my-sso")
+    cache.save_registration(
+        key, {"clientId": "old", "clientSecret": "s", "expiresAt": "not a date"}
+    )
+    flow, fake, _ = make([SUCCESS])
+    flow.start()
+    assert fake.calls[0][0] == "register_client"
+    reg = json.loads((cache.sso_cache_dir() / f"{key}.json").read_text())
+    assert reg["clientId"] == "cid" and reg["expiresAt"] == "2027-02-25T09:00:00Z"
