@@ -160,10 +160,11 @@ class SandboxApp:
     # -- faults -------------------------------------------------------------------------
     def _server_fault(self, operation: str) -> bool:
         """Apply a server_error/drop fault for ``operation``; True when a 500 is due."""
-        kind = self.oidc.faults.kind(operation)
-        if kind not in ("server_error", "drop"):
-            return False
-        self.oidc.faults.consume(operation)
+        with self.oidc.lock:  # check and count down as one step: a count=1 fault fires once
+            kind = self.oidc.faults.kind(operation)
+            if kind not in ("server_error", "drop"):
+                return False
+            self.oidc.faults.consume(operation)
         if kind == "drop":
             raise DropConnection()
         return True

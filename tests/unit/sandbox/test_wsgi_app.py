@@ -151,3 +151,36 @@ def test_set_lifetimes_rejects_unknown_names_and_non_positive_values(body):
     assert vars(app.oidc.lifetimes) == before  # nothing half-applied
     assert admin_call(app, "reset_faults", {}).json == {"reset": True}
     assert admin_call(app, "set_lifetimes", {"interval": 2}).json["lifetimes"]["interval"] == 2
+
+
+def test_a_counted_fault_fires_exactly_count_times_under_concurrent_requests():
+    import threading
+    import time
+
+    class SlowLookups(dict):
+        """Widens the gap between checking a fault and counting it down, as a busy server does."""
+
+        def get(self, *args):
+            time.sleep(0.002)
+            return super().get(*args)
+
+    app = build_app(seed=default_seed())
+    app.oidc.faults.operations = SlowLookups(
+        {"GetRoleCredentials": {"kind": "server_error", "count": 2}}
+    )
+    results: list[object] = []
+    barrier = threading.Barrier(8)
+
+    def call() -> None:
+        barrier.wait()
+        try:
+            results.append(app._server_fault("GetRoleCredentials"))
+        except Exception as err:  # a KeyError from a double delete would land here
+            results.append(err)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(repr, results)) == ["False"] * 6 + ["True"] * 2
