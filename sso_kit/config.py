@@ -276,7 +276,10 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
     """Apply ``change`` to the config under the lock; returns (path, backup, created, changed)."""
     from configupdater import ConfigUpdater
 
-    path = config_path()
+    shown = config_path()
+    # Edit the file a symlink points at (dotfile managers): replacing the link itself would
+    # detach it from the managed file.
+    path = Path(os.path.realpath(shown))
     with _locked_file(path):
         try:
             original = path.read_bytes()
@@ -309,7 +312,7 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
         change(updater)
         new = str(updater)
         if new == base:  # nothing changed (a missing final newline alone is left alone)
-            return path, None, False, False
+            return shown, None, False, False
         try:
             backup = None if created else _backup(path, original, mode)
             _atomic_write(path, new.encode("utf-8"), mode)
@@ -318,7 +321,7 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
                 f"Could not write {path} ({exc.strerror}); the original is untouched.",
                 hint="Check free space and that the directory is writable, then try again.",
             ) from None
-        return path, backup, created, True
+        return shown, backup, created, True
 
 
 def _section_text(profile: str, sso_session: str) -> str:

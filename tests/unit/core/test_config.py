@@ -240,3 +240,17 @@ def test_session_config_resolution(cfg_file: Path) -> None:
     assert by_session.cache_name == "my-sso"
     with pytest.raises(ProfileNotFoundError, match="sso-kit configure --sso-session nope"):
         config.session_config(sso_session="nope")
+
+
+def test_symlinked_config_is_edited_through_the_link(cfg_file: Path) -> None:
+    # dotfile managers keep ~/.aws/config as a symlink; replacing the link would silently
+    # detach it from the managed file
+    target = cfg_file.parent / "dotfiles" / "aws-config"
+    target.parent.mkdir()
+    target.write_text("[profile keep]\nregion = x\n")
+    target.chmod(0o600)
+    cfg_file.symlink_to(target)
+    change = configure()
+    assert cfg_file.is_symlink() and os.readlink(cfg_file) == str(target)
+    assert target.read_text().startswith("[profile keep]\nregion = x\n[profile dev]\n")
+    assert change.backup is not None and change.backup.read_text() == "[profile keep]\nregion = x\n"
