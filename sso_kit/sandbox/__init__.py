@@ -459,7 +459,10 @@ class Sandbox:
         path.unlink(missing_ok=True)
         log_path = path.with_suffix(".log")
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(log_path, "ab") as log:
+        # The log holds the banner, with sign-in passwords: owner-only, like the state file.
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)  # also tighten a log an older version left world-readable
+        with os.fdopen(fd, "ab") as log:
             process = subprocess.Popen(
                 args,
                 stdout=log,

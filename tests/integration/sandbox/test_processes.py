@@ -132,3 +132,16 @@ def test_learners_have_isolated_sessions(tmp_path):
         assert sso.list_accounts(accessToken=two)["accountList"]
     finally:
         sb.terminate()
+
+
+def test_spawned_sandbox_log_holding_passwords_is_owner_only(tmp_path):
+    state = tmp_path / "sandbox.json"
+    log_path = state.with_suffix(".log")
+    log_path.write_text("old run\n")
+    log_path.chmod(0o644)
+    sb = Sandbox.spawn(state_file=state)
+    try:
+        # The banner (with sign-in passwords) goes to this log.
+        assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+    finally:
+        sb.terminate()
