@@ -121,7 +121,7 @@ def write_lab_settings(settings_dir: Path) -> Path:
 def jupyter_command(
     *,
     port: int,
-    token: str,
+    token: str | None,
     notebook_dir: Path,
     settings_dir: Path,
     workspaces_dir: Path,
@@ -129,7 +129,11 @@ def jupyter_command(
     base_url: str = "/",
     python: str = sys.executable,
 ) -> list[str]:
-    """The JupyterLab command line: loopback only, a token, no news, opening 00_start_here."""
+    """The JupyterLab command line: loopback only, a token, no news, opening 00_start_here.
+
+    ``token=None`` leaves the token out of the argv (which any local user can read in ``ps``);
+    the caller then hands it over in the ``JUPYTER_TOKEN`` environment variable instead.
+    """
     return [
         python,
         "-m",
@@ -137,7 +141,7 @@ def jupyter_command(
         "--ip=127.0.0.1",
         f"--port={port}",
         "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
+        *([f"--IdentityProvider.token={token}"] if token is not None else []),
         f"--ServerApp.root_dir={notebook_dir}",
         f"--ServerApp.base_url={base_url}",
         f"--ServerApp.default_url=/lab/tree/{START_NOTEBOOK}",
@@ -341,18 +345,21 @@ def _serve(
     log_path = home / "jupyter.log"
     cmd = jupyter_command(
         port=port,
-        token=token,
+        token=None,  # passed as JUPYTER_TOKEN: argv is world-readable
         notebook_dir=notebook_dir,
         settings_dir=write_lab_settings(home / "settings"),
         workspaces_dir=home / "workspaces",
         open_browser=open_browser,
     )
     base = f"http://127.0.0.1:{port}"
-    with open(log_path, "ab") as log:
+    # owner-only: JupyterLab logs its address with the token
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(log_path, 0o600)  # a log left by an older run may be readable by others
+    with os.fdopen(fd, "ab") as log:
         proc = subprocess.Popen(
             cmd,
             cwd=notebook_dir,
-            env=lab_environment(sandbox, env),
+            env={**lab_environment(sandbox, env), "JUPYTER_TOKEN": token},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

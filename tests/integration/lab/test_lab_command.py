@@ -132,6 +132,10 @@ def test_lab_serves_jupyterlab_and_the_sandbox_and_ctrl_c_stops_both(lab_env):
         assert len(jupyter_pids) == 1
         environ = Path(f"/proc/{jupyter_pids[0]}/environ").read_bytes().split(b"\0")
         assert f"SSO_KIT_SANDBOX_URL={state['sandbox_url']}".encode() in environ
+        # the token is a credential: not in the argv other users see in `ps`, and the log
+        # JupyterLab writes it to is owner-only
+        assert token not in _cmdline(jupyter_pids[0])
+        assert Path(state["log"]).stat().st_mode & 0o077 == 0
 
         # a second lab says where the first one is instead of fighting over ports
         second = subprocess.run(
