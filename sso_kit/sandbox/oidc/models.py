@@ -510,7 +510,11 @@ class OidcBackend:
         count = 0
         with self.lock:
             for token in self.tokens.values():
-                if token.state != "active" or (user and token.user != user):
+                # A token replaced by a refresh ("rotated") still works until it expires,
+                # so it must be ended too.
+                if token.state not in ("active", "rotated") or (user and token.user != user):
+                    continue
+                if token.expires_at <= now and token.state == "rotated":
                     continue
                 count += 1
                 if how == "revoke":

@@ -194,3 +194,22 @@ def test_export_restore_round_trip(backend, time_):
     again = OidcBackend(clock=Clock(time_))
     again.restore(backend.export())
     assert again.validate_access_token(token.access_token).user == "learner"
+
+
+@pytest.mark.parametrize("how", ["revoke", "expire"])
+def test_ending_sessions_also_ends_access_tokens_replaced_by_a_refresh(backend, how):
+    client, device, body = start(backend)
+    backend.decide(device.user_code, "learner", allow=True)
+    first = backend.create_token(body)
+    refreshed = backend.create_token(
+        {
+            "clientId": client.client_id,
+            "clientSecret": client.client_secret,
+            "grantType": "refresh_token",
+            "refreshToken": first.refresh_token,
+        }
+    )
+    assert backend.validate_access_token(first.access_token) is not None  # still valid
+    assert backend.end_sessions("learner", how) == 2
+    assert backend.validate_access_token(first.access_token) is None
+    assert backend.validate_access_token(refreshed.access_token) is None
