@@ -182,7 +182,13 @@ class SandboxApp:
         length = request.content_length or 0
         if length > MAX_BODY:
             raise oidc_exc.InvalidRequest(f"Request body is larger than {MAX_BODY} bytes")
-        raw = request.get_data(cache=False)[: MAX_BODY + 1]
+        # Read at most one byte past the limit: a chunked body has no length to check first.
+        raw = b""
+        while len(raw) <= MAX_BODY:
+            part = request.stream.read(MAX_BODY + 1 - len(raw))
+            if not part:
+                break
+            raw += part
         if len(raw) > MAX_BODY:
             raise oidc_exc.InvalidRequest(f"Request body is larger than {MAX_BODY} bytes")
         if not raw.strip():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from werkzeug.test import Client
 
 from sso_kit.sandbox.directory import default_seed
-from sso_kit.sandbox.server import build_app
+from sso_kit.sandbox.server import MAX_BODY, build_app
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +185,46 @@ def test_a_counted_fault_fires_exactly_count_times_under_concurrent_requests():
     for thread in threads:
         thread.join()
     assert sorted(map(repr, results)) == ["False"] * 6 + ["True"] * 2
+
+
+class _Body(io.RawIOBase):
+    """A request body of ``size`` bytes, handed out in small pieces, that counts what is read."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.taken = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        piece = self.data[self.taken : self.taken + min(len(buffer), 1000)]
+        buffer[: len(piece)] = piece
+        self.taken += len(piece)
+        return len(piece)
+
+
+def _chunked_post(app, path: str, body: _Body):
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    environ = EnvironBuilder(
+        path=path, method="POST", headers={"Content-Type": "application/json"}
+    ).get_environ()
+    environ.pop(
+        "CONTENT_LENGTH", None
+    )  # what werkzeug's server does for Transfer-Encoding: chunked
+    environ["wsgi.input"], environ["wsgi.input_terminated"] = body, True
+    chunks, status, _ = run_wsgi_app(app, environ)
+    return status, json.loads(b"".join(chunks))
+
+
+def test_a_chunked_body_is_read_only_up_to_the_limit(app):
+    body = _Body(b" " * 20_000_000)
+    status, data = _chunked_post(app, "/token", body)
+    assert status.startswith("413") and "larger than" in data["error_description"]
+    assert body.taken <= 2 * MAX_BODY  # not the whole 20 MB in memory
+
+
+def test_a_small_chunked_body_in_many_pieces_is_read_whole(app):
+    body = _Body(json.dumps({"clientName": "c" * 3000, "clientType": "public"}).encode())
+    status, data = _chunked_post(app, "/client/register", body)
+    assert status.startswith("200") and data["clientId"]
