@@ -18,6 +18,7 @@ from importlib import resources
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from sso_kit.sandbox.oidc import exceptions as oidc_exc
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 COOKIE = "sso_sandbox_sid"
 MAX_FAILURES = 5
 WINDOW_SECONDS = 300.0
+MAX_FORM = 16_384  # bytes: the forms hold a code, a user name and a password
 
 
 def _template(name: str) -> Template:
@@ -264,7 +266,11 @@ class Pages:
             return None
         session = self._session(request)
         if method == "POST":
-            if request.content_length and request.content_length > 16_384:
+            # Enforced while reading too, so a chunked body (no Content-Length) is bounded.
+            request.max_content_length = MAX_FORM
+            try:
+                request.form  # noqa: B018 - parse (and cache) the form within the limit
+            except RequestEntityTooLarge:
                 return self.message(
                     "Request too large",
                     "The form is too large.",
