@@ -33,12 +33,20 @@ class PortalBackend:
     ) -> tuple[list[Any], str | None]:
         """Offset pagination; the last page carries no nextToken (spec §6.3)."""
         try:
-            start = int(next_token or 0)
             size = int(max_result or MAX_PAGE)
         except ValueError:
-            raise exc.InvalidRequest("next_token or max_result is not valid") from None
-        if not 1 <= size <= MAX_PAGE or start < 0:
-            raise exc.InvalidRequest("max_result must be between 1 and 100")
+            size = 0
+        if not 1 <= size <= MAX_PAGE:
+            raise exc.InvalidRequest(f"max_result must be a whole number from 1 to {MAX_PAGE}")
+        try:
+            start = int(next_token or 0)
+        except ValueError:
+            start = -1
+        if start < 0:
+            raise exc.InvalidRequest(
+                "next_token is not one this portal returned: pass the nextToken of the previous "
+                "page, or none for the first page"
+            )
         page = items[start : start + size]
         more = start + size < len(items)
         return page, (str(start + size) if more else None)

@@ -248,3 +248,23 @@ def test_page_forms_are_bounded_with_or_without_a_content_length(app):
     b"".join(chunks)
     assert status[0] == "4"  # werkzeug drops the cut-off form, so the CSRF check fails
     assert body.taken <= 2 * 16_384  # not the whole 5 MB in memory
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("max_result=0", "max_result must be a whole number from 1 to 100"),
+        ("max_result=101", "max_result must be a whole number from 1 to 100"),
+        ("max_result=ten", "max_result must be a whole number from 1 to 100"),
+        ("next_token=-1", "next_token is not one this portal returned"),
+        ("next_token=abc", "next_token is not one this portal returned"),
+    ],
+)
+def test_bad_paging_parameters_name_the_parameter_at_fault(app, http, query, says):
+    token = app.oidc._issue("cid", "learner", app.directory.start_url, ["sso:account:access"])
+    response = http.get(
+        f"/assignment/accounts?{query}", headers={"x-amz-sso_bearer_token": token.access_token}
+    )
+    assert response.status_code == 400
+    assert response.headers["x-amzn-ErrorType"] == "InvalidRequestException"
+    assert response.json["message"].startswith(says)
