@@ -280,9 +280,15 @@ class SandboxApp:
             kind = body["kind"]
             if kind not in FAULT_KINDS:
                 raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
+            operation = str(body["operation"])
+            if kind in ("slow_down", "deny", "delay") and operation not in ("CreateToken", "*"):
+                # Only device-code polling can answer these; elsewhere they would do nothing.
+                raise ValueError(f"kind {kind!r} applies to CreateToken (or '*') only")
             count = body.get("count")
+            if count is not None and int(count) < 1:
+                raise ValueError("count must be at least 1 (or null: until reset_faults)")
             with oidc.lock:
-                oidc.faults.operations[str(body["operation"])] = {
+                oidc.faults.operations[operation] = {
                     "kind": kind,
                     "count": None if count is None else int(count),
                 }

@@ -268,3 +268,21 @@ def test_bad_paging_parameters_name_the_parameter_at_fault(app, http, query, say
     assert response.status_code == 400
     assert response.headers["x-amzn-ErrorType"] == "InvalidRequestException"
     assert response.json["message"].startswith(says)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"operation": "GetRoleCredentials", "kind": "slow_down"}, "applies to CreateToken"),
+        ({"operation": "s3", "kind": "deny"}, "applies to CreateToken"),
+        ({"operation": "CreateToken", "kind": "slow_down", "count": 0}, "count must be at least 1"),
+        ({"operation": "s3", "kind": "server_error", "count": -2}, "count must be at least 1"),
+    ],
+)
+def test_set_fault_refuses_switches_that_would_silently_do_nothing_or_misfire(body, says):
+    app = build_app(seed=default_seed())
+    response = admin_call(app, "set_fault", body)
+    assert response.status_code == 400 and says in response.json["message"]
+    assert app.oidc.faults.operations == {}
+    ok = admin_call(app, "set_fault", {"operation": "*", "kind": "slow_down", "count": 1})
+    assert ok.json == {"faults": {"*": {"kind": "slow_down", "count": 1}}}
