@@ -103,7 +103,7 @@ def test_learner_clicks_through_steps_05_to_09(sandbox):
     assert made in cleanup.output.value
     assert config_path().read_bytes() == ORIGINAL
     assert config_restored()[0]
-    assert "Nothing to restore" in restore_original_config()
+    assert "Already restored" in restore_original_config()  # a second run changes nothing
 
 
 def test_cancel_and_deny_are_reported_in_the_panel(sandbox):
