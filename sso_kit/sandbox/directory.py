@@ -300,14 +300,14 @@ class Directory:
         data = store.identity_stores.get(self.instance.identity_store_id)
         if data is None:
             return None
-        for user_id, user in data.users.items():
+        for user_id, user in list(data.users.items()):  # an admin may add users meanwhile
             if user.UserName == name:
                 return str(user_id)
         return None
 
     def user_names(self) -> list[str]:
         data = self._identitystore().identity_stores.get(self.instance.identity_store_id)
-        return sorted(u.UserName for u in data.users.values()) if data else []
+        return sorted(u.UserName for u in list(data.users.values())) if data else []
 
     # -- entitlements -------------------------------------------------------------------
     def permission_set_by_name(self, name: str) -> Any | None:

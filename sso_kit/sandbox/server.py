@@ -374,6 +374,7 @@ def build_app(
     else:
         directory = Directory(seed)
         directory.apply_seed(learners=learners, passwords=passwords)
+    oidc.start_urls = {directory.start_url}
     if auto_approve:
         oidc.auto_approve_user = (
             DEFAULT_USER if DEFAULT_USER in directory.users else next(iter(directory.users), None)

@@ -201,6 +201,15 @@ class OidcBackend:
         self.tokens: dict[str, Token] = {}  # by access token
         self.refresh_index: dict[str, str] = {}  # refresh token -> access token
         self.auto_approve_user: str | None = None  # set by --auto-approve
+        # The organisation's access portal URL(s); None accepts any (unit tests of the model).
+        self.start_urls: set[str] | None = None
+
+    def check_start_url(self, start_url: str) -> None:
+        """Like the real service: an access portal URL of another organisation is refused."""
+        if self.start_urls is None:
+            return
+        if start_url.rstrip("/") not in {u.rstrip("/") for u in self.start_urls}:
+            raise exc.InvalidRequest("Invalid start url provided")
 
     # -- registration -------------------------------------------------------------------
     def register_client(
@@ -223,6 +232,8 @@ class OidcBackend:
         for grant in grant_types or []:
             if grant not in allowed:
                 raise exc.UnsupportedGrantType(f"Unsupported grant type: {grant!s:.100}")
+        if issuer_url:
+            self.check_start_url(issuer_url)
         now = int(self.clock.now())
         client = Client(
             client_id=new_secret(16),
@@ -260,6 +271,7 @@ class OidcBackend:
         client = self.authenticate_client(client_id, client_secret)
         if not start_url:
             raise exc.InvalidRequest("startUrl is required")
+        self.check_start_url(start_url)
         now = self.clock.now()
         with self.lock:
             user_code = new_user_code()

@@ -163,3 +163,30 @@ def test_client_registered_without_scopes_gets_no_refresh_token(sandbox):
     )
     assert token["accessToken"]
     assert "refreshToken" not in token
+
+
+def test_a_start_url_of_another_organisation_is_refused(sandbox):
+    """A typo in the start URL fails at the service, as it does on AWS, not later."""
+    oidc = client(sandbox, "sso-oidc")
+    reg = oidc.register_client(clientName="botocore-client-typo", clientType="public")
+    typo = sandbox.start_url.replace("my-sso-portal", "my-sso-portl")
+    with pytest.raises(oidc.exceptions.InvalidRequestException) as err:
+        oidc.start_device_authorization(
+            clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=typo
+        )
+    assert err.value.response["error"] == "invalid_request"
+    assert "Invalid start url provided" in str(err.value)
+    with pytest.raises(oidc.exceptions.InvalidRequestException):
+        oidc.register_client(
+            clientName="botocore-client-typo",
+            clientType="public",
+            grantTypes=["authorization_code", "refresh_token"],
+            redirectUris=["http://127.0.0.1/oauth/callback"],
+            issuerUrl=typo,
+        )
+    # the organisation's own URL, with or without a trailing slash, is fine
+    for url in (sandbox.start_url, sandbox.start_url + "/"):
+        auth = oidc.start_device_authorization(
+            clientId=reg["clientId"], clientSecret=reg["clientSecret"], startUrl=url
+        )
+        assert auth["userCode"]
