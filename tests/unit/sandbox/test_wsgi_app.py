@@ -22,6 +22,9 @@ def http(app):
     return Client(app)
 
 
+START_URL = default_seed()["start_url"]
+
+
 def post_json(http, path, body, **kw):
     return http.post(path, data=json.dumps(body), content_type="application/json", **kw)
 
@@ -31,7 +34,7 @@ def test_register_and_start_use_the_public_url(http):
     start = post_json(
         http,
         "/device_authorization",
-        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": "https://x"},
+        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": START_URL},
     ).json
     assert start["verificationUri"] == "https://lab.example/proxy/sso/device"
     assert start["verificationUriComplete"].endswith(f"device?user_code={start['userCode']}")
@@ -42,7 +45,7 @@ def test_pending_error_shape(http):
     start = post_json(
         http,
         "/device_authorization",
-        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": "https://x"},
+        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": START_URL},
     ).json
     response = post_json(
         http,
