@@ -80,11 +80,12 @@ RULES: tuple[Rule, ...] = (
             r"\(InvalidRequestException\) when calling the StartDeviceAuthorization operation",
             r"Invalid grant provided",
         ),
-        "The OIDC service in the configured sso_region does not know this start URL: "
-        "sso_region was set to a workload region instead of the region where IAM Identity "
-        "Center lives.",
+        "The OIDC service in the configured sso_region does not know this start URL. Most "
+        "often sso_region was set to a workload region instead of the region where IAM "
+        "Identity Center lives; otherwise the start URL itself has a typo.",
         "Set `sso_region` in the [sso-session] to the region shown in the access portal "
-        "(for the sandbox: us-east-1), then log in again.",
+        "(for the sandbox: us-east-1) and compare `sso_start_url` letter by letter with the "
+        "portal's address, then log in again.",
         "notes/sso-failures.md B-5 (aws/aws-cli#5058)",
     ),
     Rule(
