@@ -390,7 +390,9 @@ class Sandbox:
         return handle
 
     @staticmethod
-    def _health(url: str, timeout: float = 2.0) -> dict[str, Any] | None:
+    def _health(url: str, timeout: float = 15.0) -> dict[str, Any] | None:
+        # Generous: a sandbox that just started spends a few CPU-bound seconds warming moto
+        # (see _start_warm_up) and may answer late; a dead one is refused at once anyway.
         try:
             with urllib.request.urlopen(f"{url.rstrip('/')}/_sandbox/health", timeout=timeout) as r:
                 data = json.loads(r.read())
