@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.sso-kit-installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test batch bench sandbox lint venv system-deps clean help
+.PHONY: lab test batch bench sandbox lint venv system-deps notebooks clean help
 
 help:
 	@echo "make lab      start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)"
@@ -13,6 +13,7 @@ help:
 	@echo "make batch    run the whole tutorial headless with papermill (see sso-kit tutorial run)"
 	@echo "make bench    run the benchmarks and print a table"
 	@echo "make sandbox  run only the offline IAM Identity Center sandbox in the foreground"
+	@echo "make notebooks  write build/notebooks/*.ipynb from the text notebooks (notebooks/*.md)"
 
 venv: $(STAMP)
 
@@ -31,6 +32,9 @@ lab: $(STAMP)
 
 sandbox: $(STAMP)
 	$(PY) -m sso_kit sandbox
+
+notebooks: $(STAMP)
+	$(PY) -m sso_kit tutorial build --output-dir build/notebooks
 
 batch: $(STAMP)
 	$(PY) -m sso_kit tutorial run --output-dir out/batch

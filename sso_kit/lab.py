@@ -46,7 +46,7 @@ __all__ = [
     "write_lab_settings",
 ]
 
-START_NOTEBOOK = "00_start_here.ipynb"
+START_NOTEBOOK = "00_start_here.md"
 DEFAULT_PORT = 8888
 _STOP_TIMEOUT = 20.0  # seconds JupyterLab gets to shut its kernels down before SIGKILL
 
@@ -108,13 +108,22 @@ def _port_free(port: int, host: str = "127.0.0.1") -> bool:
         return True
 
 
+# The notebooks are MyST Markdown: open .md files as notebooks (jupytext's viewer), so a
+# double-click runs the tutorial and saving writes inputs only, never outputs.
+LAB_SETTINGS: dict[str, dict[str, Any]] = {
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false"},
+    "@jupyterlab/docmanager-extension/plugin": {
+        "defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    },
+}
+
+
 def write_lab_settings(settings_dir: Path) -> Path:
-    """Write the kit's JupyterLab user settings: no news pop-up over the tutorial's widgets."""
-    target = (
-        settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"fetchNews": "false"}))
+    """Write the kit's JupyterLab user settings: no news pop-up, .md opens as a notebook."""
+    for plugin, values in LAB_SETTINGS.items():
+        target = settings_dir / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values))
     return settings_dir
 
 

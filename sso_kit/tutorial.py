@@ -22,10 +22,21 @@ from typing import Any, TextIO
 
 from sso_kit.errors import SsoKitError, redact
 
-__all__ = ["NOTEBOOKS_DIR", "StepResult", "TutorialFailed", "notebook_paths", "run_tutorial"]
+__all__ = [
+    "NOTEBOOKS_DIR",
+    "StepResult",
+    "TutorialFailed",
+    "build_notebooks",
+    "notebook_paths",
+    "read_notebook",
+    "run_tutorial",
+]
 
 #: The notebooks folder of a source checkout (the kit is used from a clone, see README).
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+# The notebooks' reviewed source: MyST Markdown text notebooks (jupytext). The .ipynb files
+# papermill, nbval and Binder need are produced from them and never tracked.
+SOURCE_SUFFIX = ".md"
 
 #: Seconds one cell may run before papermill gives up (login waits at most a few seconds
 #: against the auto-approving sandbox; real AWS is never used headless unless asked).
@@ -58,7 +69,7 @@ def notebook_paths(
             f"The notebooks folder {folder} does not exist.",
             hint="Run this from a clone of sso-kit (git clone …; make batch).",
         )
-    every = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    every = sorted(p for p in folder.glob(f"[0-9][0-9]_*{SOURCE_SUFFIX}"))
     if not notebooks:
         return every
     chosen: list[Path] = []
@@ -73,6 +84,31 @@ def notebook_paths(
             )
         chosen.extend(m for m in matches if m not in chosen)
     return chosen
+
+
+def read_notebook(path: Path) -> Any:
+    """A notebook as nbformat reads it, from a text source (jupytext) or an ``.ipynb``."""
+    import jupytext
+
+    return jupytext.read(path)
+
+
+def build_notebooks(dest: str | os.PathLike[str], folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Write ``dest/NN_name.ipynb`` for every text notebook in ``folder`` (no outputs).
+
+    ``sso-kit tutorial build`` and ``make notebooks`` call this; the test suite builds the
+    copies nbval runs the same way.
+    """
+    import nbformat
+
+    out = Path(dest)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in notebook_paths(folder=folder):
+        target = out / f"{source.stem}.ipynb"
+        nbformat.write(read_notebook(source), target)
+        written.append(target)
+    return written
 
 
 @contextmanager
@@ -179,11 +215,11 @@ def run_tutorial(
                     results.append(StepResult(nb.stem, "skipped", 0.0))
                     continue
                 bar.set_postfix_str(nb.stem)
-                target = out / nb.name
+                target = out / f"{nb.stem}.ipynb"
                 began = time.monotonic()
                 try:
                     pm.execute_notebook(
-                        str(nb),
+                        read_notebook(nb),
                         str(target),
                         parameters=params,
                         kernel_name="python3",

@@ -1,4 +1,4 @@
-"""CLI family ``sso-kit tutorial run``: the papermill batch runner (heavy imports deferred)."""
+"""CLI family ``sso-kit tutorial run|build``: the papermill batch runner and the .ipynb builder."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ def _run(args: argparse.Namespace) -> int:
     from sso_kit.tutorial import main_run
 
     return main_run(args)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from sso_kit.tutorial import build_notebooks
+
+    for path in build_notebooks(args.output_dir):
+        print(path)
+    return 0
 
 
 def register(subparsers: Any) -> None:
@@ -50,4 +58,14 @@ def register(subparsers: Any) -> None:
     run.add_argument("--sandbox-url", help="use this running sandbox instead of starting one")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
+    build = sub.add_parser(
+        "build",
+        help="write .ipynb copies of the text notebooks (for nbval, Binder or sharing)",
+        description=(
+            "The notebooks' source is MyST Markdown (notebooks/*.md, opened as notebooks in "
+            "JupyterLab through jupytext). This writes an .ipynb copy of each, without outputs."
+        ),
+    )
+    build.add_argument("--output-dir", default="build/notebooks", help="where to write them")
+    build.set_defaults(func=_build)
     tutorial.set_defaults(func=lambda _args: tutorial.print_help() or 2)

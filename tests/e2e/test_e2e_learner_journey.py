@@ -68,7 +68,7 @@ def configure_profile(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any)
     """05: an invalid start URL is refused, the sandbox's is saved."""
     expect = _expect()
     with steps.step("05 open and run configure profile"):
-        panel = open_and_run(page, lab, "05_configure_profile.ipynb")
+        panel = open_and_run(page, lab, "05_configure_profile.md")
         url_box = panel.locator(".sso-start-url input")
         expect(url_box).to_be_visible(timeout=TIMEOUT)
     with steps.step("05 invalid start URL shows a validation message"):
@@ -91,7 +91,7 @@ def log_in(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any, *, link_pr
     """06: Log in, follow the link in a new tab, approve, see "Logged in", choose the role."""
     expect = _expect()
     with steps.step("06 open and run login"):
-        panel = open_and_run(page, lab, "06_login.ipynb")
+        panel = open_and_run(page, lab, "06_login.md")
         button = panel.locator("button.sso-login-button")
         expect(button).to_be_visible(timeout=TIMEOUT)
     with steps.step("06 click Log in: code, link and QR code appear"):
@@ -139,7 +139,7 @@ def test_learner_journey_in_the_browser(browser, start_jupyter, tmp_path):
         steps = Steps(page, "local")
 
         with steps.step("03 create the tutorial buckets"):
-            panel = open_and_run(page, lab, "03_create_buckets.ipynb")
+            panel = open_and_run(page, lab, "03_create_buckets.md")
             panel.locator("button.sso-create-buckets").click()
             created = panel.locator(".widget-vbox:has(> button.sso-create-buckets) pre")
             expect(created).to_contain_text(re.compile(r"\S"), timeout=TIMEOUT)
@@ -152,7 +152,7 @@ def test_learner_journey_in_the_browser(browser, start_jupyter, tmp_path):
         log_in(page, lab, steps, sandbox, link_prefix=sandbox.public_url)
 
         with steps.step("07 the bucket table shows the buckets"):
-            panel = open_and_run(page, lab, "07_s3_commands.ipynb")
+            panel = open_and_run(page, lab, "07_s3_commands.md")
             panel.locator("button.sso-list-buckets").click()
             table = panel.locator(".sso-bucket-table")
             expect(table.locator("td code").first).to_be_visible(timeout=TIMEOUT)
@@ -160,7 +160,7 @@ def test_learner_journey_in_the_browser(browser, start_jupyter, tmp_path):
                 expect(table).to_contain_text(name, timeout=TIMEOUT)
 
         with steps.step("08 log out lists the removed cache files"):
-            panel = open_and_run(page, lab, "08_logout.ipynb")
+            panel = open_and_run(page, lab, "08_logout.md")
             panel.locator("button.sso-logout-button").click()
             summary = panel.locator(".sso-logout-summary")
             expect(summary).to_contain_text(re.compile(r"\.json"), timeout=TIMEOUT)

@@ -111,7 +111,7 @@ def test_lab_serves_jupyterlab_and_the_sandbox_and_ctrl_c_stops_both(lab_env):
         )
         with urllib.request.urlopen(req, timeout=30) as resp:
             names = {item["name"] for item in json.load(resp)["content"]}
-        assert "00_start_here.ipynb" in names
+        assert "00_start_here.md" in names
 
         # the sandbox answers an unmodified boto3 sso-oidc client
         import boto3

@@ -100,6 +100,13 @@ def test_post_build_installs_the_package_and_silences_the_news_popup():
     assert '"fetchNews": "false"' in text and "overrides.json" in text
 
 
+def test_post_build_opens_the_text_notebooks_as_notebooks():
+    text = (BINDER / "postBuild").read_text()
+    overrides = json.loads(text.split("<<'JSON'\n", 1)[1].split("\nJSON", 1)[0])
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+
+
 def test_start_runs_a_real_sandbox_behind_the_proxy_path_then_execs_the_command(tmp_path):
     """binder/start for real, as JupyterHub would call it: the exec'd command sees the sandbox."""
     env = {

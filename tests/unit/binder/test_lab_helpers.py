@@ -24,7 +24,7 @@ def test_jupyter_command_binds_loopback_with_token_and_opens_the_start_notebook(
     assert "--ServerApp.port_retries=0" in cmd, "never drift to another port silently"
     assert "--IdentityProvider.token=t0k" in cmd
     assert "--ServerApp.allow_root=True" in cmd
-    assert "--ServerApp.default_url=/lab/tree/00_start_here.ipynb" in cmd
+    assert "--ServerApp.default_url=/lab/tree/00_start_here.md" in cmd
     assert f"--LabApp.user_settings_dir={tmp_path / 's'}" in cmd
     assert "--ServerApp.open_browser=False" in cmd
 
@@ -35,6 +35,13 @@ def test_lab_settings_switch_the_news_question_off(tmp_path):
     assert json.loads(path.read_text()) == {"fetchNews": "false"}
 
 
+def test_lab_settings_open_text_notebooks_as_notebooks(tmp_path):
+    lab.write_lab_settings(tmp_path)
+    path = tmp_path / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+    viewers = json.loads(path.read_text())["defaultViewers"]
+    assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
+
+
 def test_free_port_is_bindable():
     port = lab.free_port()
     with socket.socket() as sock:
@@ -42,7 +49,7 @@ def test_free_port_is_bindable():
 
 
 def test_missing_notebooks_give_a_next_step_and_start_nothing(tmp_path):
-    with pytest.raises(SsoKitError, match=r"00_start_here.ipynb is missing.*--notebook-dir"):
+    with pytest.raises(SsoKitError, match=r"00_start_here.md is missing.*--notebook-dir"):
         lab.run_lab(notebook_dir=tmp_path, open_browser=False)
     assert not (lab.lab_home().parent / "lab.json").exists()
 
@@ -50,12 +57,12 @@ def test_missing_notebooks_give_a_next_step_and_start_nothing(tmp_path):
 def test_a_second_lab_names_the_first_one_instead_of_starting(tmp_path):
     from filelock import FileLock
 
-    (tmp_path / "00_start_here.ipynb").write_text("{}")
+    (tmp_path / "00_start_here.md").write_text("{}")
     home = lab.lab_home()
     home.mkdir(parents=True)
     state = lab.LabState(
         pid=4242,
-        url="http://127.0.0.1:8888/lab/tree/00_start_here.ipynb?token=abc",
+        url="http://127.0.0.1:8888/lab/tree/00_start_here.md?token=abc",
         sandbox_url="http://127.0.0.1:1",
         sandbox_public_url="http://127.0.0.1:1",
         log="x",
@@ -68,7 +75,7 @@ def test_a_second_lab_names_the_first_one_instead_of_starting(tmp_path):
             lab.run_lab(notebook_dir=tmp_path, open_browser=False)
     finally:
         holder.release()
-    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.ipynb" in str(
+    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.md" in str(
         info.value
     )
     assert "pid 4242" in str(info.value)

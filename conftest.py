@@ -1,5 +1,10 @@
 """nbval set-up for the tutorial notebooks (``make test`` runs them with --nbval-lax).
 
+The notebooks' source is text (``notebooks/*.md``, MyST via jupytext); nbval collects
+``.ipynb`` only, so the session first writes fresh copies to ``build/notebooks/`` (never
+tracked), which ``testpaths`` includes. Only the controlling process builds them: xdist
+workers start after ``pytest_configure`` has run here.
+
 Fixtures do not run for nbval items, so this uses hooks: the first notebook item starts an
 auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
 kernels inherit (HOME, AWS_CONFIG_FILE, SSO_KIT_HEADLESS=1, SSO_KIT_SANDBOX_URL) is set only
@@ -18,6 +23,17 @@ from typing import Any
 import pytest
 
 _state: dict[str, Any] = {}
+BUILT_NOTEBOOKS = Path(__file__).resolve().parent / "build" / "notebooks"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Write build/notebooks/*.ipynb from the text sources before collection."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller built them
+        return
+    from sso_kit.tutorial import build_notebooks
+
+    shutil.rmtree(BUILT_NOTEBOOKS, ignore_errors=True)
+    build_notebooks(BUILT_NOTEBOOKS)
 
 
 def _is_notebook(item: pytest.Item) -> bool:
