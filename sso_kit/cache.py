@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sso_kit.errors import CacheError
+from sso_kit.errors import CacheError, CacheUnreadableError
 from sso_kit.files import NotRegularFileError, atomic_write, clean_stale_temp, read_regular
 
 __all__ = [
@@ -243,13 +243,13 @@ def load_json(path: Path, *, label: str = "cache file") -> dict[str, Any] | None
     except FileNotFoundError:
         return None
     except NotRegularFileError as exc:
-        raise CacheError(
+        raise CacheUnreadableError(
             f"The {label} {path} is {exc.kind}, not a file the AWS CLI wrote.",
             hint=f"Move it out of {path.parent} (only cache files belong there), then run "
             "sso-kit login.",
         ) from None
     except OSError as exc:
-        raise CacheError(
+        raise CacheUnreadableError(
             f"The {label} {path} cannot be read ({exc.strerror}).",
             hint="Check its owner and permissions (it should be yours, mode 600), "
             "or delete it and log in again.",

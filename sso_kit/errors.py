@@ -15,6 +15,7 @@ __all__ = [
     "AuthorizationExpiredError",
     "BucketError",
     "CacheError",
+    "CacheUnreadableError",
     "ConfigError",
     "ConfigWriteError",
     "LoginCancelledError",
@@ -83,6 +84,10 @@ class CacheError(SsoKitError):
     """A token, registration or credential cache file is unreadable or corrupt."""
 
     exit_code = 4
+
+
+class CacheUnreadableError(CacheError):
+    """A cache path cannot be read as a file (permissions, a folder, a FIFO, a device)."""
 
 
 class NotLoggedInError(SsoKitError):
