@@ -34,8 +34,10 @@ __all__ = [
 _SECRET_KEYS = re.compile(
     r"(?i)(accessToken|refreshToken|clientSecret|secretAccessKey|sessionToken|"
     r"aws_secret_access_key|aws_session_token|access_token|refresh_token|client_secret|"
-    r"x-amz-sso_bearer_token|deviceCode|device_code|codeVerifier|code_verifier)"
-    r"(['\"]?\s*[:=]\s*['\"]?)([^'\",\s}]+)"
+    r"x-amz-sso_bearer_token|x-amz-security-token|deviceCode|device_code|codeVerifier|"
+    r"code_verifier|idToken|id_token|password)"
+    # separator: quotes, ':' or '=', and the b'' of a bytes repr (botocore logs headers so)
+    r"(['\"]?\s*[:=]\s*b?['\"]?)([^'\",\s}&]+)"
 )
 
 
