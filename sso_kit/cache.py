@@ -17,6 +17,7 @@ never quotes the file (it holds secrets).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -203,7 +204,7 @@ def _write(directory: Path, key: str, document: dict[str, Any]) -> Path:
     _ensure_dir(directory)
     path = directory / f"{key}.json"
     try:
-        if path.is_symlink() or (path.exists() and not path.is_file()):
+        if path.exists() and not path.is_file():  # a folder, FIFO or device (maybe linked)
             raise NotRegularFileError(path, _kind(path))
         clean_stale_temp(directory)
         # json.dumps defaults, as botocore's JSONFileCache writes: ", " / ": " separators,
@@ -225,11 +226,25 @@ def _write(directory: Path, key: str, document: dict[str, Any]) -> Path:
 def _kind(path: Path) -> str:
     from sso_kit.files import file_kind
 
-    return "a symbolic link" if path.is_symlink() else file_kind(path.stat().st_mode)
+    return file_kind(path.stat().st_mode)
 
 
 def _corrupt(path: Path, what: str, label: str = "cache file") -> CacheError:
     return CacheError(f"The {label} {path} is corrupt: {what}.", hint=_RELOGIN)
+
+
+def _unreadable(path: Path, exc: OSError, label: str) -> CacheUnreadableError:
+    if isinstance(exc, NotRegularFileError):
+        return CacheUnreadableError(
+            f"The {label} {path} is {exc.kind}, not a file the AWS CLI wrote.",
+            hint=f"Move it out of {path.parent} (only cache files belong there), then run "
+            "sso-kit login.",
+        )
+    return CacheUnreadableError(
+        f"The {label} {path} cannot be read ({exc.strerror}).",
+        hint="Check its owner and permissions (it should be yours, mode 600), "
+        "or delete it and log in again.",
+    )
 
 
 def load_json(path: Path, *, label: str = "cache file") -> dict[str, Any] | None:
@@ -242,18 +257,10 @@ def load_json(path: Path, *, label: str = "cache file") -> dict[str, Any] | None
         data = read_regular(path, limit=MAX_CACHE_BYTES)
     except FileNotFoundError:
         return None
-    except NotRegularFileError as exc:
-        raise CacheUnreadableError(
-            f"The {label} {path} is {exc.kind}, not a file the AWS CLI wrote.",
-            hint=f"Move it out of {path.parent} (only cache files belong there), then run "
-            "sso-kit login.",
-        ) from None
     except OSError as exc:
-        raise CacheUnreadableError(
-            f"The {label} {path} cannot be read ({exc.strerror}).",
-            hint="Check its owner and permissions (it should be yours, mode 600), "
-            "or delete it and log in again.",
-        ) from None
+        if exc.errno != errno.EFBIG:
+            raise _unreadable(path, exc, label) from None
+        raise _corrupt(path, f"it is larger than {MAX_CACHE_BYTES >> 20} MiB", label) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -596,7 +596,7 @@ class _Doctor:
                 exc.message,
                 "Another tool, a hand edit or an interrupted write left a file botocore "
                 "cannot use (or something that is not a file at all).",
-                f"{exc.hint} `{self.login}`" if exc.hint else f"Log in again: `{self.login}`.",
+                f"{exc.hint} (here: `{self.login}`)" if exc.hint else f"`{self.login}`",
             )
             return
         assert token is not None

@@ -65,11 +65,14 @@ def _remove_token(path: Path, cfg: SessionConfig | None) -> bool:
             raise  # a folder or FIFO at the token path: say so, touch nothing
         path.unlink(missing_ok=True)  # an unreadable token cannot be revoked, only removed
         return True
-    if not doc or "accessToken" not in doc:
-        return False  # registrations and other files are kept
-    if not isinstance(doc["accessToken"], str):  # corrupt: nothing to revoke
-        path.unlink(missing_ok=True)
+    if doc is None:
+        return False  # removed meanwhile
+    token = doc.get("accessToken")
+    if cfg is not None and not (isinstance(token, str) and token):
+        path.unlink(missing_ok=True)  # the session's token path holds no usable token
         return True
+    if "accessToken" not in doc:
+        return False  # registrations and other files are kept
     if doc.get("region"):
         if cfg is None:  # no profile or session names this token: default endpoints
             cfg = SessionConfig(None, str(doc.get("startUrl") or path.name), "", None, None)
