@@ -292,9 +292,12 @@ def _write_error(path: Path, exc: OSError) -> ConfigWriteError:
 def _locked_file(path: Path) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
+    lock_path = path.with_name(path.name + ".sso-kit.lock")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock = FileLock(str(path.with_name(path.name + ".sso-kit.lock")))
+        # filelock retries an uncreatable lock file until its timeout: find out at once.
+        os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600))
+        lock = FileLock(str(lock_path))
         lock.acquire(timeout=30)
     except Timeout:
         raise ConfigWriteError(

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cache_variants import MARKER, VARIANTS  # noqa: E402
+from cache_variants import MARKER, VARIANTS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
