@@ -314,6 +314,8 @@ def validate_endpoint_url(url: str) -> str:
         raise _fail("endpoint_url", f"The endpoint URL contains a control character ({bad}).", hint)
     if not cleaned.isascii():
         raise _fail("endpoint_url", "The endpoint URL contains non-ASCII characters.", hint)
+    if any(ch.isspace() for ch in cleaned):
+        raise _fail("endpoint_url", "The endpoint URL contains spaces or line breaks.", hint)
     try:
         parts = urlsplit(cleaned)
         parts.port  # noqa: B018 - raises on a bad port
