@@ -341,17 +341,18 @@ def _read_for_edit(path: Path) -> tuple[bytes, int, bool]:
         ) from None
 
 
-def _check_botocore_parses(path: Path, text: str) -> None:
-    """Refuse to edit (or to write) what botocore cannot read: the CLI would break on it."""
-    import configparser
+def _check_botocore_parses(path: Path, shown: Path | None = None) -> None:
+    """Refuse to edit (or to write) what botocore cannot read: the CLI would break on it.
 
-    if text.startswith("\ufeff"):
-        raise _unparsable(path, "it starts with a byte-order mark; save it without one")
-    parser = configparser.RawConfigParser()
+    ``shown`` is the name to put in the message when ``path`` is a temp file.
+    """
+    from botocore.configloader import raw_config_parse
+    from botocore.exceptions import ConfigParseError
+
     try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        raise _unparsable(path, _parse_detail(exc)) from None
+        raw_config_parse(str(path))
+    except ConfigParseError as exc:
+        raise _unparsable(shown or path, _parse_detail(exc)) from None
 
 
 def replace_config(data: bytes, path: Path | None = None) -> Path:
@@ -397,7 +398,10 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
             raise _unparsable(
                 path, f"not UTF-8 text: byte {exc.start + 1} is not valid UTF-8"
             ) from None
-        _check_botocore_parses(path, text)
+        if text.startswith("\ufeff"):
+            raise _unparsable(path, "it starts with a byte-order mark; save it without one")
+        if not created:
+            _check_botocore_parses(path)
         # A file with Windows line endings keeps them: edit with "\n", write back "\r\n".
         crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
         if crlf:
@@ -412,12 +416,15 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
         new = str(updater)
         if new == base:  # nothing changed (a missing final newline alone is left alone)
             return shown, None, False, False
-        _check_botocore_parses(path, new)
         if crlf:
             new = new.replace("\n", "\r\n")
+
+        def parses(temp: Path) -> None:  # what is about to replace the file, as botocore reads it
+            _check_botocore_parses(temp, shown=path)
+
         try:
             backup = None if created else _backup(path, original, mode)
-            atomic_write(path, new.encode("utf-8"), mode)
+            atomic_write(path, new.encode("utf-8"), mode, check=parses)
         except OSError as exc:
             raise _write_error(path, exc) from None
         return shown, backup, created, True

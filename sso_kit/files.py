@@ -18,6 +18,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
@@ -152,8 +153,14 @@ def clean_stale_temp(directory: Path, *, legacy_names: tuple[str, ...] = ()) -> 
     return removed
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace ``path`` with ``data`` atomically (temp file, fsync, rename), file mode ``mode``."""
+def atomic_write(
+    path: Path, data: bytes, mode: int = 0o600, *, check: Callable[[Path], None] | None = None
+) -> None:
+    """Replace ``path`` with ``data`` atomically (temp file, fsync, rename), file mode ``mode``.
+
+    ``check(temp_path)`` runs on the complete temp file before the rename; if it raises,
+    ``path`` is left as it was.
+    """
     fd, tmp = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}{_TAG}{os.getpid()}.", suffix=".tmp"
     )
@@ -163,6 +170,8 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode & 0o7777)
+        if check is not None:
+            check(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -248,6 +248,7 @@ UNPARSABLE: list[tuple[str, bytes]] = [
     ("[default without ]", ORIGINAL.replace(b"[default]", b"[default")),
     ("UTF-16", ORIGINAL.decode().encode("utf-16")),
     ("NUL bytes", b"\x00" * 32),
+    ("nested value without '='", ORIGINAL + b"[profile list]\nitems =\n  first\n  second\n"),
     ("random bytes 1", _random_bytes(1)),
     ("random bytes 2", _random_bytes(2)),
     ("random bytes 3", _random_bytes(3)),
