@@ -46,7 +46,9 @@ def s3_client(profile: str) -> Any:
     from botocore.exceptions import ProfileNotFound
 
     from sso_kit.clients import cached_client
+    from sso_kit.status import check_cached_login
 
+    check_cached_login(profile)  # config/token botocore would crash on -> the kit's error
     try:
         return cached_client("s3", profile=profile)
     except ProfileNotFound:

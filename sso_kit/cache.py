@@ -4,13 +4,20 @@
 * client-registration cache: same directory, key = sha1 of a sorted-keys JSON description
 * role-credential cache: ``~/.aws/cli/cache/<sha1(compact JSON)>.json``
 
-Writes go through botocore's own :class:`~botocore.utils.JSONFileCache` (temp file in the same
-directory, fsync, ``os.replace``, owner-only file); directories are created 0700. Paths are
-computed from ``HOME`` at call time so tests and notebooks can point them elsewhere.
+Writes are atomic like botocore's own :class:`~botocore.utils.JSONFileCache` (temp file in the
+same directory, fsync, ``os.replace``, owner-only file) with the same bytes (``json.dumps``);
+the temp file's name carries our pid so that one left by a killed login is cleaned up on the
+next write. Directories are created 0700. Paths are computed from ``HOME`` at call time so
+tests and notebooks can point them elsewhere.
+
+:func:`load_token` is the one judge of a token file: whatever it accepts, botocore can use;
+everything else is a :class:`~sso_kit.errors.CacheError` that names the file and the fix and
+never quotes the file (it holds secrets).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -19,7 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sso_kit.errors import CacheError
+from sso_kit.errors import CacheError, CacheUnreadableError
+from sso_kit.files import NotRegularFileError, atomic_write, clean_stale_temp, read_regular
 
 __all__ = [
     "SsoToken",
@@ -38,6 +46,10 @@ __all__ = [
     "token_cache_path",
     "utc_now",
 ]
+
+#: Cache files are a few hundred bytes; anything this large is not one of them.
+MAX_CACHE_BYTES = 1 << 20
+_RELOGIN = "Log in again (sso-kit login) to replace it; nothing else is lost."
 
 TOKEN_FIELDS = (
     "startUrl",
@@ -73,21 +85,48 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_timestamp(text: str, *, path: Path | None = None) -> datetime:
-    """Parse any timestamp botocore accepts (dateutil); naive values are taken as UTC."""
+def parse_timestamp(
+    text: str, *, path: Path | None = None, field: str = "timestamp", aware: bool = False
+) -> datetime:
+    """Parse a timestamp the way botocore does (dateutil), as an aware UTC datetime.
+
+    Naive values are taken as UTC unless ``aware``: botocore compares token expiries with an
+    aware "now", so a naive ``expiresAt`` crashes it and must be refused. The message names
+    the field, never its value.
+    """
     from dateutil import parser
 
+    where = f" in {path}" if path else ""
+
+    def bad(reason: str) -> CacheError:
+        return CacheError(
+            f"The {field}{where} {reason}.",
+            hint=_RELOGIN if path else "Use an ISO 8601 time such as 2026-01-31T12:00:00Z.",
+        )
+
+    if not isinstance(text, str):
+        raise bad(f"is {_json_kind(text)}, not a timestamp")
     try:
-        value = parser.parse(str(text))
-    except (ValueError, OverflowError, TypeError):
-        where = f" in {path}" if path else ""
-        raise CacheError(
-            f"A timestamp{where} cannot be read.",
-            hint="Delete the file and log in again (sso-kit login).",
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
+        value = parser.parse(text)
+        if value.tzinfo is None:
+            if aware:
+                raise bad("has no time zone")
+            value = value.replace(tzinfo=timezone.utc)
+        # An offset of 24 h or more (e.g. +99:00) only fails when used: check it now.
+        return value.astimezone(timezone.utc)
+    except CacheError:
+        raise
+    except (ValueError, OverflowError, TypeError, RecursionError):
+        raise bad("is not a valid timestamp") from None
+
+
+def _json_kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false"}
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
 
 
 def _sha1(text: str) -> str:
@@ -131,41 +170,111 @@ def role_credentials_cache_key(
 
 
 def _ensure_dir(directory: Path) -> None:
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create ``directory`` and its missing parents below ``~/.aws`` owner-only (0700).
+
+    ``mkdir(parents=True)`` gives parents the umask's mode (0755): ``~/.aws/sso`` would be
+    world-listable although it only holds secrets.
+    """
+    home_aws = Path(os.path.expanduser("~")) / ".aws"
+    missing = []
+    current = directory
+    while not current.is_dir() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if folder.is_dir():
+                continue
+            raise CacheError(
+                f"{folder} is a file, but the SSO cache needs a folder there.",
+                hint="Move that file away, then log in again.",
+            ) from None
+        except OSError as exc:
+            raise CacheError(
+                f"Could not create the cache folder {folder} ({exc.strerror}).",
+                hint="Check that your home folder is writable, then log in again.",
+            ) from None
+        if folder == home_aws or home_aws in folder.parents:
+            os.chmod(folder, 0o700)
 
 
 def _write(directory: Path, key: str, document: dict[str, Any]) -> Path:
-    from botocore.utils import JSONFileCache
-
     _ensure_dir(directory)
-    # json.dumps defaults: ", " / ": " separators, ASCII only, no trailing newline.
-    JSONFileCache(str(directory), dumps_func=json.dumps)[key] = document
     path = directory / f"{key}.json"
-    os.chmod(path, 0o600)
+    try:
+        if path.exists() and not path.is_file():  # a folder, FIFO or device (maybe linked)
+            raise NotRegularFileError(path, _kind(path))
+        clean_stale_temp(directory)
+        # json.dumps defaults, as botocore's JSONFileCache writes: ", " / ": " separators,
+        # ASCII only, no trailing newline.
+        atomic_write(path, json.dumps(document).encode("ascii"), 0o600)
+    except NotRegularFileError as exc:
+        raise CacheError(
+            f"The cache file {path} is {exc.kind}, so no token can be written there.",
+            hint=f"Move it out of {directory} (only cache files belong there), then log in again.",
+        ) from None
+    except OSError as exc:
+        raise CacheError(
+            f"Could not write the cache file {path} ({exc.strerror}).",
+            hint=f"Check free space and that {directory} is writable by you, then log in again.",
+        ) from None
     return path
 
 
-def load_json(path: Path) -> dict[str, Any] | None:
-    """Read one cache file: None if absent, CacheError if unreadable or not a JSON object."""
+def _kind(path: Path) -> str:
+    from sso_kit.files import file_kind
+
+    return file_kind(path.stat().st_mode)
+
+
+def _corrupt(path: Path, what: str, label: str = "cache file") -> CacheError:
+    return CacheError(f"The {label} {path} is corrupt: {what}.", hint=_RELOGIN)
+
+
+def _unreadable(path: Path, exc: OSError, label: str) -> CacheUnreadableError:
+    if isinstance(exc, NotRegularFileError):
+        return CacheUnreadableError(
+            f"The {label} {path} is {exc.kind}, not a file the AWS CLI wrote.",
+            hint=f"Move it out of {path.parent} (only cache files belong there), then run "
+            "sso-kit login.",
+        )
+    return CacheUnreadableError(
+        f"The {label} {path} cannot be read ({exc.strerror}).",
+        hint="Check its owner and permissions (it should be yours, mode 600), "
+        "or delete it and log in again.",
+    )
+
+
+def load_json(path: Path, *, label: str = "cache file") -> dict[str, Any] | None:
+    """Read one cache file: None if absent, CacheError if unreadable or not a JSON object.
+
+    Never blocks (a FIFO is refused, not opened for a blocking read) and never quotes the
+    file in the error.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_regular(path, limit=MAX_CACHE_BYTES)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CacheError(
-            f"The cache file {path} cannot be read ({exc.strerror}).",
-            hint="Check its owner and permissions (it should be yours, mode 600), "
-            "or delete it and log in again.",
-        ) from None
+        if exc.errno != errno.EFBIG:
+            raise _unreadable(path, exc, label) from None
+        raise _corrupt(path, f"it is larger than {MAX_CACHE_BYTES >> 20} MiB", label) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _corrupt(path, "it is not UTF-8 text", label) from None
+    if not text.strip():
+        raise _corrupt(path, "it is empty", label)
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise _corrupt(path, "it is nested too deeply to be a cache file", label) from None
     except ValueError:
-        document = None
+        raise _corrupt(path, "it is not valid JSON", label) from None
     if not isinstance(document, dict):
-        raise CacheError(
-            f"The cache file {path} is corrupt (not a JSON object).",
-            hint="Delete it and log in again (sso-kit login); nothing else is lost.",
-        )
+        raise _corrupt(path, f"it holds {_json_kind(document)}, not a JSON object", label)
     return document
 
 
@@ -202,27 +311,38 @@ class SsoToken:
 
 
 def load_token(session_name_or_start_url: str) -> SsoToken | None:
-    """Read a token file written by sso_kit, botocore or the AWS CLI (None if absent)."""
+    """Read a token file written by sso_kit, botocore or the AWS CLI (None if absent).
+
+    The one judge of a token file (status, ls, doctor, login and logout all ask it): a token
+    it returns is one botocore can use; anything else raises CacheError naming the file.
+    """
     path = token_cache_path(session_name_or_start_url)
-    doc = load_json(path)
+    doc = load_json(path, label="token file")
     if doc is None:
         return None
-    if not doc.get("accessToken") or not doc.get("expiresAt"):
-        raise CacheError(
-            f"The token file {path} for {session_name_or_start_url!r} has no access token "
-            "or expiry.",
-            hint="Log in again (sso-kit login --force) to replace it.",
-        )
+    for key in ("accessToken", "expiresAt"):
+        value = doc.get(key)
+        if value is None or value == "":
+            raise _corrupt(path, f"it has no {key}", "token file")
+    for key in ("accessToken", "startUrl", "region", "clientId", "clientSecret", "refreshToken"):
+        if key in doc and not isinstance(doc[key], str):
+            raise _corrupt(path, f"its {key} is {_json_kind(doc[key])}, not text", "token file")
+    expires_at = parse_timestamp(doc["expiresAt"], path=path, field="expiresAt", aware=True)
     reg = doc.get("registrationExpiresAt")
+    registration = (
+        parse_timestamp(reg, path=path, field="registrationExpiresAt", aware=True)
+        if reg is not None
+        else None
+    )
     return SsoToken(
-        start_url=str(doc.get("startUrl", "")),
-        region=str(doc.get("region", "")),
-        expires_at=parse_timestamp(doc["expiresAt"], path=path),
+        start_url=doc.get("startUrl", ""),
+        region=doc.get("region", ""),
+        expires_at=expires_at,
         path=path,
-        access_token=str(doc["accessToken"]),
+        access_token=doc["accessToken"],
         client_id=doc.get("clientId"),
         client_secret=doc.get("clientSecret"),
-        registration_expires_at=parse_timestamp(reg, path=path) if reg else None,
+        registration_expires_at=registration,
         refresh_token=doc.get("refreshToken"),
     )
 

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sso-kit {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log every step at DEBUG on stderr, with tokens, secrets and keys masked "
+        "(safe to paste into an issue)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -58,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.debug:
+        from sso_kit.redaction import enable_debug_logging
+
+        enable_debug_logging()
     handler = getattr(args, "func", None)
     if handler is None:
         parser.print_help()

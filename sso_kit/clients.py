@@ -33,6 +33,9 @@ def new_session(profile_name: str | None = None, **kwargs: Any) -> Any:
     import boto3
     import botocore.session
 
+    from sso_kit.redaction import install
+
+    install()  # secrets out of botocore's DEBUG records, whatever logging is configured
     core = botocore.session.Session(profile=profile_name)
     with _lock:
         if _loader is None:

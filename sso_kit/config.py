@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from sso_kit.errors import ConfigError, ConfigWriteError, ProfileNotFoundError
+from sso_kit.files import (
+    NotRegularFileError,
+    atomic_write,
+    check_regular,
+    clean_stale_temp,
+    read_regular,
+)
 from sso_kit.validate import (
     validate_account_id,
     validate_endpoint_url,
@@ -50,6 +56,7 @@ __all__ = [
     "read_sso_session",
     "remove_profile",
     "remove_sso_session",
+    "replace_config",
     "session_config",
     "sso_client",
 ]
@@ -88,22 +95,59 @@ class LegacyProfile:
 
 # --------------------------------------------------------------------------- reading
 
+_UNPARSABLE_HINT = "Fix the line it names (or restore a backup next to it) and try again."
+
+
+def _not_regular(path: Path, exc: NotRegularFileError) -> ConfigError:
+    return ConfigError(
+        f"The AWS config file {path} is {exc.kind}, not a regular file; sso-kit will not "
+        "read or replace it.",
+        hint="Point AWS_CONFIG_FILE at a regular file (or unset it to use ~/.aws/config).",
+    )
+
+
+def _unparsable(path: Path, detail: str) -> ConfigError:
+    return ConfigError(
+        f"The AWS config file {path} cannot be parsed ({detail}).", hint=_UNPARSABLE_HINT
+    )
+
+
+def _parse_detail(exc: BaseException) -> str:
+    """Where botocore/configparser stopped, without quoting the file (it may hold keys)."""
+    cause = exc.__cause__ or exc.__context__ or exc
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not UTF-8 text: byte {cause.start + 1} is not valid UTF-8"
+    name = type(cause).__name__
+    line = getattr(cause, "lineno", None)
+    if line is None:
+        errors = getattr(cause, "errors", None)
+        line = errors[0][0] if errors else None
+    return f"{name} near line {line}" if line else name
+
 
 def load_config() -> dict[str, Any]:
     """The whole config as botocore parses it (profiles, sso_sessions, services)."""
     from botocore.configloader import load_config as botocore_load
-    from botocore.exceptions import ConfigParseError
+    from botocore.exceptions import ConfigNotFound, ConfigParseError
 
     path = config_path()
-    if not path.exists():
+    try:
+        exists = check_regular(path)
+    except NotRegularFileError as exc:
+        raise _not_regular(path, exc) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"The AWS config file {path} cannot be read ({exc.strerror}).",
+            hint="Check that it belongs to you and is readable.",
+        ) from None
+    if not exists:
         return {"profiles": {}, "sso_sessions": {}, "services": {}}
     try:
         loaded = botocore_load(str(path))
+    except ConfigNotFound:  # removed between the check and the read
+        return {"profiles": {}, "sso_sessions": {}, "services": {}}
     except ConfigParseError as exc:
-        raise ConfigError(
-            f"The AWS config file {path} cannot be parsed ({exc}).",
-            hint="Fix the line it names (or restore a backup next to it) and try again.",
-        ) from None
+        raise _unparsable(path, _parse_detail(exc)) from None
     except OSError as exc:
         raise ConfigError(
             f"The AWS config file {path} cannot be read ({exc.strerror}).",
@@ -230,46 +274,105 @@ def _set_keys(
             BlockBuilder(section, 0).option(key, value)
 
 
+def _write_error(path: Path, exc: OSError) -> ConfigWriteError:
+    reason = exc.strerror or type(exc).__name__
+    parent = path.parent
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) or (
+        parent.exists() and not parent.is_dir()
+    ):
+        hint = f"Something in {parent} is a file where a folder is needed: move it away."
+    else:
+        hint = f"Check free space and that {parent} is writable by you, then try again."
+    return ConfigWriteError(
+        f"Could not write {path} ({reason}); the original is untouched.", hint=hint
+    )
+
+
 @contextmanager
 def _locked_file(path: Path) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    lock = FileLock(str(path.with_name(path.name + ".sso-kit.lock")))
+    lock_path = path.with_name(path.name + ".sso-kit.lock")
     try:
-        with lock.acquire(timeout=30):
-            yield
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # filelock retries an uncreatable lock file until its timeout: find out at once.
+        os.close(os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600))
+        lock = FileLock(str(lock_path))
+        lock.acquire(timeout=30)
     except Timeout:
         raise ConfigWriteError(
             f"Another program has been editing {path} for 30 seconds.",
             hint="Wait for it to finish (or close other sso-kit sessions) and try again.",
         ) from None
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    try:
+        # Nobody of ours writes while we hold the lock: temp files now present are leftovers
+        # of a killed writer.
+        clean_stale_temp(path.parent, legacy_names=(path.name,))
+        yield
+    finally:
+        lock.release()
 
 
 def _backup(path: Path, data: bytes, mode: int) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     backup = path.with_name(f"{path.name}{BACKUP_PREFIX}{stamp}")
-    fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode & 0o777)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    atomic_write(backup, data, mode & 0o777)
     old = sorted(path.parent.glob(f"{path.name}{BACKUP_PREFIX}*"))
     for stale in old[:-KEEP_BACKUPS]:
         stale.unlink(missing_ok=True)
     return backup
 
 
-def _atomic_write(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _read_for_edit(path: Path) -> tuple[bytes, int, bool]:
+    """(bytes, mode, created) of the file about to be edited; refuses non-regular files."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        original = read_regular(path)
+        return original, os.stat(path).st_mode, False
+    except FileNotFoundError:
+        return b"", 0o600, True
+    except NotRegularFileError as exc:
+        raise _not_regular(path, exc) from None
+    except OSError as exc:
+        raise ConfigWriteError(
+            f"The AWS config file {path} cannot be read ({exc.strerror}).",
+            hint="Check that it belongs to you and is readable.",
+        ) from None
+
+
+def _check_botocore_parses(path: Path, shown: Path | None = None) -> None:
+    """Refuse to edit (or to write) what botocore cannot read: the CLI would break on it.
+
+    ``shown`` is the name to put in the message when ``path`` is a temp file.
+    """
+    from botocore.configloader import raw_config_parse
+    from botocore.exceptions import ConfigParseError
+
+    try:
+        raw_config_parse(str(path))
+    except ConfigParseError as exc:
+        raise _unparsable(shown or path, _parse_detail(exc)) from None
+
+
+def replace_config(data: bytes, path: Path | None = None) -> Path:
+    """Write ``data`` as the config, through a symlink to the file it points at.
+
+    Atomic and locked like every edit; the file keeps its mode. Used to restore a backup
+    byte for byte without turning a dotfile link into a plain file. Returns the real path.
+    """
+    real = Path(os.path.realpath(path or config_path()))
+    with _locked_file(real):
+        try:
+            exists = check_regular(real)
+            mode = os.stat(real).st_mode if exists else 0o600
+        except NotRegularFileError as exc:
+            raise _not_regular(real, exc) from None
+        try:
+            atomic_write(real, data, mode)
+        except OSError as exc:
+            raise _write_error(real, exc) from None
+    return real
 
 
 def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]:
@@ -280,47 +383,50 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
     # Edit the file a symlink points at (dotfile managers): replacing the link itself would
     # detach it from the managed file.
     path = Path(os.path.realpath(shown))
+    # Refuse a device or FIFO before taking a lock next to it or opening it.
+    try:
+        check_regular(path)
+    except NotRegularFileError as exc:
+        raise _not_regular(path, exc) from None
+    except OSError:
+        pass  # reported precisely below, once the folder is known to be usable
     with _locked_file(path):
-        try:
-            original = path.read_bytes()
-            mode = os.stat(path).st_mode
-            created = False
-        except FileNotFoundError:
-            original, mode, created = b"", 0o600, True
-        except OSError as exc:
-            raise ConfigWriteError(
-                f"The AWS config file {path} cannot be read ({exc.strerror}).",
-                hint="Check that it belongs to you and is readable.",
-            ) from None
+        original, mode, created = _read_for_edit(path)
         try:
             text = original.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ConfigError(
-                f"The AWS config file {path} is not UTF-8 text.",
-                hint="Save it as UTF-8 (or restore a backup next to it) and try again.",
+        except UnicodeDecodeError as exc:
+            raise _unparsable(
+                path, f"not UTF-8 text: byte {exc.start + 1} is not valid UTF-8"
             ) from None
+        if text.startswith("\ufeff"):
+            raise _unparsable(path, "it starts with a byte-order mark; save it without one")
+        if not created:
+            _check_botocore_parses(path)
+        # A file with Windows line endings keeps them: edit with "\n", write back "\r\n".
+        crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+        if crlf:
+            text = text.replace("\r\n", "\n")
         base = text if not text or text.endswith("\n") else text + "\n"
         updater = ConfigUpdater(strict=False)
         try:
             updater.read_string(base)
         except Exception as exc:  # configparser raises several unrelated error types
-            raise ConfigError(
-                f"The AWS config file {path} cannot be parsed "
-                f"({type(exc).__name__} near line {getattr(exc, 'lineno', '?')}).",
-                hint="Fix that line (or restore a backup next to it) and try again.",
-            ) from None
+            raise _unparsable(path, _parse_detail(exc)) from None
         change(updater)
         new = str(updater)
         if new == base:  # nothing changed (a missing final newline alone is left alone)
             return shown, None, False, False
+        if crlf:
+            new = new.replace("\n", "\r\n")
+
+        def parses(temp: Path) -> None:  # what is about to replace the file, as botocore reads it
+            _check_botocore_parses(temp, shown=path)
+
         try:
             backup = None if created else _backup(path, original, mode)
-            _atomic_write(path, new.encode("utf-8"), mode)
+            atomic_write(path, new.encode("utf-8"), mode, check=parses)
         except OSError as exc:
-            raise ConfigWriteError(
-                f"Could not write {path} ({exc.strerror}); the original is untouched.",
-                hint="Check free space and that the directory is writable, then try again.",
-            ) from None
+            raise _write_error(path, exc) from None
         return shown, backup, created, True
 
 

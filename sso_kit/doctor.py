@@ -129,14 +129,14 @@ def _utcnow() -> datetime:
 
 
 def _parse_time(value: Any) -> datetime | None:
-    """Parse the cache's ``YYYY-MM-DDTHH:MM:SSZ`` (or any ISO 8601) timestamp; None if bad."""
-    if not isinstance(value, str):
-        return None
+    """Parse a cache timestamp as botocore does (the library's parser); None if bad."""
+    from sso_kit.cache import parse_timestamp
+    from sso_kit.errors import CacheError
+
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parse_timestamp(value)
+    except CacheError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _when(moment: datetime) -> str:
@@ -582,32 +582,24 @@ class _Doctor:
             )
             return
         self._permissions(path)
-        try:
-            token = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
+        from sso_kit.cache import load_json, load_token
+        from sso_kit.errors import CacheError, CacheUnreadableError
+
+        try:  # the library's load_token judges the file, exactly as the commands do
+            load_token(self.session_name or str(self.start_url))
+            token = load_json(path)
+        except CacheError as exc:
             self.add(
-                "token.unreadable",
+                "token.unreadable" if isinstance(exc, CacheUnreadableError) else "token.invalid",
                 "token",
                 "problem",
-                f"cannot read {path}: {exc.strerror or exc.__class__.__name__}",
-                "The cache file belongs to another user, or is not a regular file (for example "
-                "a container with a different UID than the one that logged in).",
-                f"Run as the user that logged in, or log in here: `{self.login}`. Do not make "
-                "the cache world-readable: it holds refresh tokens.",
+                exc.message,
+                "Another tool, a hand edit or an interrupted write left a file botocore "
+                "cannot use (or something that is not a file at all).",
+                f"{exc.hint} (here: `{self.login}`)" if exc.hint else f"`{self.login}`",
             )
             return
-        except ValueError:
-            token = None
-        if not isinstance(token, dict) or "accessToken" not in token or "expiresAt" not in token:
-            self.add(
-                "token.invalid",
-                "token",
-                "problem",
-                f"{path} is not a complete token (no accessToken/expiresAt)",
-                "Another tool or a hand edit left a file botocore cannot use.",
-                f"Log in again: `{self.login}`.",
-            )
-            return
+        assert token is not None
         self._token_contents(token, path)
 
     def _permissions(self, path: Path) -> None:

@@ -15,6 +15,7 @@ __all__ = [
     "AuthorizationExpiredError",
     "BucketError",
     "CacheError",
+    "CacheUnreadableError",
     "ConfigError",
     "ConfigWriteError",
     "LoginCancelledError",
@@ -33,8 +34,10 @@ __all__ = [
 _SECRET_KEYS = re.compile(
     r"(?i)(accessToken|refreshToken|clientSecret|secretAccessKey|sessionToken|"
     r"aws_secret_access_key|aws_session_token|access_token|refresh_token|client_secret|"
-    r"x-amz-sso_bearer_token|deviceCode|device_code|codeVerifier|code_verifier)"
-    r"(['\"]?\s*[:=]\s*['\"]?)([^'\",\s}]+)"
+    r"x-amz-sso_bearer_token|x-amz-security-token|deviceCode|device_code|codeVerifier|"
+    r"code_verifier|idToken|id_token|password)"
+    # separator: quotes, ':' or '=', and the b'' of a bytes repr (botocore logs headers so)
+    r"(['\"]?\s*[:=]\s*b?['\"]?)([^'\",\s}&]+)"
 )
 
 
@@ -83,6 +86,10 @@ class CacheError(SsoKitError):
     """A token, registration or credential cache file is unreadable or corrupt."""
 
     exit_code = 4
+
+
+class CacheUnreadableError(CacheError):
+    """A cache path cannot be read as a file (permissions, a folder, a FIFO, a device)."""
 
 
 class NotLoggedInError(SsoKitError):

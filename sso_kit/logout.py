@@ -19,7 +19,7 @@ from sso_kit.config import (
     session_config,
     sso_client,
 )
-from sso_kit.errors import PortalError, SsoKitError, ValidationError
+from sso_kit.errors import CacheError, PortalError, SsoKitError, ValidationError
 
 __all__ = ["NOTE", "LogoutResult", "logout"]
 
@@ -57,10 +57,21 @@ def _portal_logout(cfg: SessionConfig, region: str, access_token: str) -> None:
 
 def _remove_token(path: Path, cfg: SessionConfig | None) -> bool:
     try:
-        doc = cache.load_json(path)
-    except Exception:
-        return False  # not JSON: the CLI skips such files too
-    if not doc or "accessToken" not in doc:
+        doc = cache.load_json(path, label="token file")
+    except CacheError:
+        if cfg is None:
+            return False  # not JSON and no session names it: the CLI skips such files too
+        if not path.is_file():
+            raise  # a folder or FIFO at the token path: say so, touch nothing
+        path.unlink(missing_ok=True)  # an unreadable token cannot be revoked, only removed
+        return True
+    if doc is None:
+        return False  # removed meanwhile
+    token = doc.get("accessToken")
+    if cfg is not None and not (isinstance(token, str) and token):
+        path.unlink(missing_ok=True)  # the session's token path holds no usable token
+        return True
+    if "accessToken" not in doc:
         return False  # registrations and other files are kept
     if doc.get("region"):
         if cfg is None:  # no profile or session names this token: default endpoints
@@ -131,7 +142,7 @@ def logout(sso_session: str | None = None, *, all: bool = False) -> LogoutResult
     assert sso_session is not None
     cfg = session_config(sso_session=sso_session)
     path = cache.token_cache_path(cfg.cache_name)
-    if path.is_file() and _remove_token(path, cfg):
+    if (path.exists() or path.is_symlink()) and _remove_token(path, cfg):
         result.removed_tokens.append(path)
     result.sessions.append(sso_session)
     config = load_config()

@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from sso_kit import cache
-from sso_kit.config import session_config
+from sso_kit.config import load_config, session_config
 
-__all__ = ["Status", "status"]
+__all__ = ["Status", "check_cached_login", "status"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,20 @@ class Status:
     registration_expires_at: datetime | None
     token_path: Path
     message: str
+
+
+def check_cached_login(profile: str) -> None:
+    """Raise the kit's error where botocore would crash on the profile's config or token.
+
+    botocore's SSO providers raise ConfigParseError, TypeError or ValueError on an
+    unparsable config or a corrupt token file; asking :func:`~sso_kit.cache.load_token` first
+    turns those into ConfigError (exit 3) or CacheError (exit 4). A missing profile, a
+    non-SSO profile or a missing token is left to botocore, whose errors are already clear.
+    """
+    values = load_config()["profiles"].get(profile)
+    if values is None or not (values.get("sso_session") or values.get("sso_start_url")):
+        return
+    cache.load_token(session_config(profile).cache_name)
 
 
 def status(

@@ -62,17 +62,44 @@ def _fail(field: str, message: str, hint: str) -> ValidationError:
     return ValidationError(field, message, hint=hint)
 
 
+def _type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def _control_char(text: str) -> str | None:
+    """The first control or invisible format character, as U+XXXX, or None."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isspace():
+            continue  # reported separately, with a friendlier message
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
 def validate_start_url(url: str) -> str:
     """Return the start URL as it should be stored (its sha1 keys the CLI's caches)."""
     hint = (
         f"Use the AWS access portal URL from IAM Identity Center's dashboard, "
         f"for example {EXAMPLE_START_URL}."
     )
-    if not isinstance(url, str) or not url.strip():
+    if url is not None and not isinstance(url, str):
+        raise _fail("start_url", f"The start URL must be text, not {_type_name(url)}.", hint)
+    if not url or not url.strip():
         raise _fail("start_url", "The start URL is empty.", hint)
     cleaned = url.strip()
     if any(ch.isspace() for ch in cleaned):
         raise _fail("start_url", "The start URL contains spaces or line breaks.", hint)
+    bad = _control_char(cleaned)
+    if bad:
+        raise _fail("start_url", f"The start URL contains a control character ({bad}).", hint)
+    if not cleaned.isascii():
+        raise _fail(
+            "start_url",
+            "The start URL contains non-ASCII characters (a look-alike letter or digit?).",
+            hint,
+        )
     fixed = cleaned
     # Browsers show the portal as ".../start/#/"; the fragment is not part of the start URL.
     while fixed.endswith(("#/", "#")):
@@ -135,12 +162,16 @@ def validate_start_url(url: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _regions_by_partition() -> dict[str, tuple[str, ...]]:
-    import botocore.session
+    # botocore's endpoint data, read without a botocore Session: a Session would read the
+    # learner's AWS config, and a config botocore cannot parse must not break validation.
+    # "oidc" is sso-oidc's endpoint prefix in that data.
+    from botocore.loaders import create_loader
+    from botocore.regions import EndpointResolver
 
-    session = botocore.session.get_session()
+    resolver = EndpointResolver(create_loader().load_data("endpoints"))
     return {
-        partition: tuple(session.get_available_regions("sso-oidc", partition_name=partition))
-        for partition in session.get_available_partitions()
+        partition: tuple(resolver.get_available_endpoints("oidc", partition))
+        for partition in resolver.get_available_partitions()
     }
 
 
@@ -183,7 +214,9 @@ def validate_name(name: str, *, kind: str = "profile") -> str:
         f"Use letters, digits and - _ . @ + : / only, for example "
         f"{'my-dev-profile' if kind == 'profile' else 'my-sso'}."
     )
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        raise _fail(field, f"The {kind} name must be text, not {_type_name(name)}.", hint)
+    if not name or not name.strip():
         raise _fail(field, f"The {kind} name is empty.", hint)
     if name != name.strip():
         raise _fail(field, f"The {kind} name {name!r} starts or ends with a space.", hint)
@@ -199,14 +232,25 @@ def validate_name(name: str, *, kind: str = "profile") -> str:
 
 def validate_account_id(account_id: str | int) -> str:
     """Account ids are 12 digits and stored as text (leading zeros matter)."""
-    text = str(account_id).strip() if account_id is not None else ""
-    if isinstance(account_id, bool) or not re.fullmatch(r"\d{12}", text):
+    hint = (
+        "An account id is exactly 12 digits 0-9, for example 111122223333 "
+        "(pass it as text if it starts with 0)."
+    )
+    if isinstance(account_id, bool) or not isinstance(account_id, (str, int)):
         raise _fail(
             "account_id",
-            f"{account_id!r} is not an AWS account id.",
-            "An account id is exactly 12 digits, for example 111122223333 "
-            "(pass it as text if it starts with 0).",
+            f"The account id must be text or a whole number, not {_type_name(account_id)}.",
+            hint,
         )
+    text = str(account_id).strip()
+    if re.fullmatch(r"\d{12}", text) and not text.isascii():
+        raise _fail(
+            "account_id",
+            f"{account_id!r} uses digits that are not 0-9 (full-width or another script).",
+            hint,
+        )
+    if not re.fullmatch(r"[0-9]{12}", text):
+        raise _fail("account_id", f"{account_id!r} is not an AWS account id.", hint)
     return text
 
 
@@ -224,11 +268,23 @@ def validate_role_name(name: str) -> str:
 
 def validate_scopes(scopes: str | list[str] | None) -> list[str]:
     """Split and check OAuth scopes; None means the tutorial's default sso:account:access."""
+    hint = "Separate scopes with commas, for example sso:account:access."
     if scopes is None:
         return list(DEFAULT_SCOPES)
-    pieces = scopes.split(",") if isinstance(scopes, str) else list(scopes)
-    cleaned = [str(p).strip() for p in pieces if str(p).strip()]
-    hint = "Separate scopes with commas, for example sso:account:access."
+    if isinstance(scopes, str):
+        pieces = scopes.split(",")
+    elif isinstance(scopes, (list, tuple)):
+        pieces = list(scopes)
+        wrong = [p for p in pieces if not isinstance(p, str)]
+        if wrong:
+            raise _fail("scopes", f"Each scope must be text, not {_type_name(wrong[0])}.", hint)
+    else:
+        raise _fail(
+            "scopes",
+            f"Scopes must be text or a list of text, not {_type_name(scopes)}.",
+            hint,
+        )
+    cleaned = [p.strip() for p in pieces if p.strip()]
     if not cleaned:
         raise _fail("scopes", "No scope was given.", hint)
     for scope in cleaned:
@@ -250,7 +306,16 @@ def validate_output(output: str) -> str:
 def validate_endpoint_url(url: str) -> str:
     """Endpoint override (the sandbox): http(s)://HOST[:PORT] with no path or query."""
     hint = "For the offline sandbox this looks like http://127.0.0.1:4566."
-    cleaned = url.strip() if isinstance(url, str) else ""
+    if not isinstance(url, str):
+        raise _fail("endpoint_url", f"The endpoint URL must be text, not {_type_name(url)}.", hint)
+    cleaned = url.strip()
+    bad = _control_char(cleaned)
+    if bad:
+        raise _fail("endpoint_url", f"The endpoint URL contains a control character ({bad}).", hint)
+    if not cleaned.isascii():
+        raise _fail("endpoint_url", "The endpoint URL contains non-ASCII characters.", hint)
+    if any(ch.isspace() for ch in cleaned):
+        raise _fail("endpoint_url", "The endpoint URL contains spaces or line breaks.", hint)
     try:
         parts = urlsplit(cleaned)
         parts.port  # noqa: B018 - raises on a bad port

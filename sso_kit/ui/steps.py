@@ -172,9 +172,9 @@ def restore_original_config() -> str:
                 f"The pre-tutorial copy {backup} is missing, so {path} was left as it is.",
                 hint="Remove the tutorial's profile by hand, or run with keep_profile=True.",
             )
-        tmp = path.with_name(path.name + ".sso-kit-restore")
-        shutil.copy2(backup, tmp)
-        os.replace(tmp, path)
+        from sso_kit.config import replace_config
+
+        replace_config(backup.read_bytes(), path)  # through a dotfile symlink, atomically
         message = f"Restored {path} byte for byte from {backup}."
     else:
         path.unlink(missing_ok=True)

@@ -1,0 +1,132 @@
+"""Run ``sso-kit`` commands in this (fresh) process and report each outcome as JSON.
+
+Used by the safety tests as a subprocess: ``python cli_driver.py SPEC.json OUT.json``. Each
+command goes through ``sso_kit.cli.main`` exactly as the console script does; an exception
+that escapes it is reported as a traceback, and a command still running after
+``timeout`` seconds (SIGALRM) is reported as a hang. One process runs many commands so the
+imports are paid once. HOME must already point at the test's home when this starts: botocore
+fixes its token folder at import time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import signal
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+
+class Hang(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Hang()
+
+
+def run(argv: list[str], timeout: int = 60) -> dict[str, Any]:
+    """One CLI run: rc, stdout, stderr, traceback (text or None), hang (bool)."""
+    from sso_kit.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    result: dict[str, Any] = {"argv": argv, "rc": None, "traceback": None, "hang": False}
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(timeout)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            result["rc"] = main(argv)
+    except Hang:
+        result["hang"] = True
+    except SystemExit as exc:  # argparse
+        result["rc"] = exc.code
+    except BaseException:
+        result["traceback"] = traceback.format_exc()
+    finally:
+        signal.alarm(0)
+    result["stdout"], result["stderr"] = out.getvalue(), err.getvalue()
+    return result
+
+
+def fingerprint(path: Path) -> str | None:
+    """sha256 of a regular file's bytes, a kind name for anything else, None if absent."""
+    import os
+    import stat
+
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "link:" + os.readlink(path)
+    if not stat.S_ISREG(mode):
+        return f"mode:{stat.S_IFMT(mode)}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cache_matrix(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each cache variant x status, ls, doctor, login, logout (see test_safety_cache_matrix)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cache_variants import place
+
+    from sso_kit.cache import load_token, token_cache_path
+    from sso_kit.config import configure_profile
+
+    configure_profile(
+        "p",
+        sso_session="s",
+        start_url=spec["start_url"],
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        endpoint_url=spec["url"],
+    )
+    path = token_cache_path("s")
+    commands = {
+        "status": ["status", "--profile", "p"],
+        "ls": ["ls", "--profile", "p"],
+        "doctor": ["doctor", "--profile", "p"],
+        "login": ["login", "--profile", "p", "--no-browser"],
+        "logout": ["logout", "--sso-session", "s"],
+    }
+    results = []
+    for variant in spec["variants"]:
+        for name, argv in commands.items():
+            place(variant, path)
+            before = fingerprint(path)
+            outcome = run(argv)
+            outcome.update(variant=variant, command=name, before=before, after=fingerprint(path))
+            try:
+                outcome["token_ok_after"] = load_token("s") is not None
+            except Exception as exc:
+                outcome["token_ok_after"] = False
+                outcome["token_error_after"] = type(exc).__name__
+            results.append(outcome)
+    return results
+
+
+def commands(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Plain list of argv lists, each with an optional config text written first."""
+    from sso_kit.config import config_path
+
+    results = []
+    for case in spec["cases"]:
+        path = config_path()
+        if "config" in case:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(case["config"].encode("latin-1"))
+        before = fingerprint(path)
+        outcome = run(case["argv"])
+        outcome.update(id=case["id"], before=before, after=fingerprint(path))
+        results.append(outcome)
+    return results
+
+
+if __name__ == "__main__":
+    spec = json.loads(Path(sys.argv[1]).read_text())
+    mode = {"cache_matrix": cache_matrix, "commands": commands}[spec["mode"]]
+    Path(sys.argv[2]).write_text(json.dumps(mode(spec)))
