@@ -22,7 +22,6 @@ from sso_kit.sandbox.oidc import exceptions as exc
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 # Letters only, without the look-alikes (I, L, O, U, 0/1 are not letters; drop I/L/O/U).
 USER_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ"
-LOOPBACK_CALLBACK = "http://127.0.0.1/oauth/callback"
 
 
 class Clock:
@@ -38,7 +37,7 @@ class Clock:
 
 @dataclass
 class Lifetimes:
-    """Seconds; defaults match the real service (spec §6.5, issue 3)."""
+    """Seconds; the defaults are the real service's."""
 
     device_code: int = 600
     interval: int = 1
@@ -112,6 +111,9 @@ class DeviceAuthorization:
     last_poll: float | None = None
     polls: int = 0
     approved_at: float | None = None
+    # A person or an admin call entered this code: only their approval counts, never the
+    # --auto-approve default user's.
+    claimed: bool = False
 
 
 @dataclass
@@ -301,6 +303,14 @@ class OidcBackend:
                 return None
             return device
 
+    def claim(self, user_code: str) -> DeviceAuthorization | None:
+        """Like :meth:`find_pending`, and mark the authorization as entered by someone."""
+        with self.lock:
+            device = self.find_pending(user_code)
+            if device is not None:
+                device.claimed = True
+            return device
+
     def decide(self, user_code: str, user: str, allow: bool) -> DeviceAuthorization:
         """Approve or deny a pending authorization on behalf of a signed-in user."""
         with self.lock:
@@ -325,7 +335,7 @@ class OidcBackend:
                 raise exc.ExpiredToken("Device code has expired")
             previous, device.last_poll = device.last_poll, now
             device.polls += 1
-            # The client's first two polls are back to back (spec §6.5 item 3): allow them.
+            # A client's first two polls may come back to back: allow them.
             if (
                 previous is not None
                 and device.polls > 2
@@ -340,7 +350,7 @@ class OidcBackend:
             if fault == "deny" and device.state == "pending":
                 self.faults.consume("CreateToken")
                 device.state = "denied"
-            if device.state == "pending" and self.auto_approve_user:
+            if device.state == "pending" and self.auto_approve_user and not device.claimed:
                 device.state, device.user, device.approved_at = (
                     "approved",
                     self.auto_approve_user,
@@ -392,13 +402,6 @@ class OidcBackend:
         with self.lock:
             self.authorize_requests[request.request_id] = request
         return request
-
-    def find_authorize(self, request_id: str) -> AuthorizeRequest | None:
-        with self.lock:
-            request = self.authorize_requests.get(request_id)
-            if request is None or request.expires_at <= self.clock.now():
-                return None
-            return request
 
     def finish_authorize(self, request_id: str, user: str, allow: bool) -> str:
         """Return the redirect URL (with ``code`` or ``error``) for a consent decision."""
