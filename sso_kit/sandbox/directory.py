@@ -79,7 +79,61 @@ def load_seed(path: str | Path) -> dict[str, Any]:
         )
     merged = default_seed()
     merged.update(data)
-    return merged
+    return check_seed(merged, str(path))
+
+
+def _seed_problem(seed: dict[str, Any]) -> str | None:
+    """What is wrong with a seed's shape, or None."""
+
+    def mapping_list(value: Any, name: str, required: tuple[str, ...]) -> str | None:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return f"{name} must be a list of mappings"
+        for index, item in enumerate(value):
+            for key in required:
+                if not isinstance(item.get(key), str | int) or item.get(key) in ("", None):
+                    return f"{name}[{index}] needs {key!r}"
+        return None
+
+    for key in ("start_url", "region"):
+        if not isinstance(seed.get(key), str) or not seed[key]:
+            return f"{key!r} must be a non-empty string"
+    problem = mapping_list(seed.get("accounts"), "accounts", ("id",))
+    if problem or not seed["accounts"]:
+        return problem or "accounts must name at least one account"
+    if not isinstance(seed.get("permission_sets", {}), dict) or not all(
+        isinstance(v, dict) for v in seed.get("permission_sets", {}).values()
+    ):
+        return "permission_sets must map names to mappings"
+    problem = mapping_list(seed.get("users", []), "users", ("name",))
+    if problem:
+        return problem
+    for index, user in enumerate(seed.get("users", [])):
+        for key in ("password", "display_name", "email"):
+            if user.get(key) is not None and not isinstance(user[key], str):
+                return f"users[{index}].{key} must be a string"
+        problem = mapping_list(
+            user.get("assignments", []),
+            f"users[{index}].assignments",
+            ("account", "permission_set"),
+        )
+        if problem:
+            return problem
+    return mapping_list(
+        seed.get("learner_assignments", []), "learner_assignments", ("account", "permission_set")
+    )
+
+
+def check_seed(seed: Any, source: str) -> dict[str, Any]:
+    """Return ``seed`` when its shape is usable, else raise SandboxError naming the problem."""
+    problem = "it must be a mapping" if not isinstance(seed, dict) else _seed_problem(seed)
+    if problem:
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            f"The seed in {source} cannot be used: {problem}.",
+            hint="See the README section 'sandbox' for the format, or start without --seed.",
+        )
+    return seed  # type: ignore[no-any-return]
 
 
 def new_password() -> str:
