@@ -83,7 +83,7 @@ class Sandbox(AdminClient):
         """Seed and serve in a background thread; returns self once it accepts requests."""
         if self._server is not None:
             return self
-        from sso_kit.sandbox.directory import check_seed, default_seed, load_seed
+        from sso_kit.sandbox.seed import check_seed, default_seed, load_seed
         from sso_kit.sandbox.server import ServerThread, build_app
 
         if isinstance(self._seed, dict):
@@ -92,6 +92,7 @@ class Sandbox(AdminClient):
             seed = load_seed(self._seed)
         else:
             seed = default_seed()
+        self._check_address()
         if self.data_dir:
             from sso_kit.sandbox.persistence import DataDir
 
@@ -108,12 +109,12 @@ class Sandbox(AdminClient):
                 data_dir=self.data_dir,
             )
             self._server = ServerThread(self.app, self.host, self.port)
-        except OSError as err:
+        except (OSError, SystemExit) as err:  # werkzeug exits when it cannot bind
             self._release_data_dir()
+            reason = getattr(err, "strerror", None) or "see the message above"
             raise SandboxError(
-                f"The sandbox cannot listen on {self.host}:{self.port} ({err.strerror or err}).",
-                hint="Give --host an address of this machine (127.0.0.1 by default) and a free "
-                "--port, or 0 for any free port.",
+                f"The sandbox cannot listen on {self.host}:{self.port} ({reason}).",
+                hint="Choose another --port, or 0 for any free port.",
             ) from None
         except BaseException:
             self._release_data_dir()
@@ -138,6 +139,23 @@ class Sandbox(AdminClient):
                 ) from None
             self._start_saver()
         return self
+
+    def _check_address(self) -> None:
+        """A host that is not an address of this machine is a clear error before binding."""
+        import socket
+
+        try:
+            socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as err:
+            raise SandboxError(
+                f"The sandbox cannot listen on {self.host!r}: it is not a valid host name or "
+                f"address ({getattr(err, 'strerror', None) or err}).",
+                hint="Use --host 127.0.0.1 (the default), or an address of this machine.",
+            ) from None
+        if not 0 <= self.port <= 65535:
+            raise SandboxError(
+                f"The sandbox cannot listen on port {self.port}.", hint="Use a port 0-65535."
+            )
 
     def _release_data_dir(self) -> None:
         if self._data is not None:
@@ -383,7 +401,9 @@ class Sandbox(AdminClient):
                 args += [flag, str(kw[key])]
         path.unlink(missing_ok=True)
         log_path = path.with_suffix(".log")
-        log_path.parent.mkdir(parents=True, exist_ok=True)
+        from sso_kit.sandbox.persistence import make_private_dir
+
+        make_private_dir(log_path.parent)
         # The log holds the banner, with sign-in passwords: owner-only, like the state file.
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(fd, 0o600)  # also tighten a log an older version left world-readable

@@ -84,12 +84,6 @@ def run(args: argparse.Namespace) -> int:
             f"{ENV_ADMIN_KEY} is shorter than {MIN_SECRET} characters.",
             hint="Unset it to get a random secret, or set a longer one.",
         )
-    if args.host not in LOOPBACK_HOSTS:
-        print(
-            f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
-            "sandbox's sign-in pages and APIs. Use --host 127.0.0.1 unless you need this.",
-            file=sys.stderr,
-        )
     sandbox = Sandbox(
         host=args.host,
         port=args.port,
@@ -102,6 +96,12 @@ def run(args: argparse.Namespace) -> int:
         admin_secret=secret,
         allowed_hosts=tuple(args.allowed_host),
     ).start()
+    if args.host not in LOOPBACK_HOSTS:
+        print(
+            f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
+            "sandbox's sign-in pages and AWS APIs (the admin API needs its secret). Use --host 127.0.0.1 unless you need this.",
+            file=sys.stderr,
+        )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     state_path = None

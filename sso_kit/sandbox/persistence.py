@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,12 +61,17 @@ def restore_buckets(data: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and missing parents) owner-only (0700); tighten one we own."""
+    """Create ``path`` and its missing parents owner-only (0700); existing ones stay as they are."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
     for folder in reversed(missing):
         folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
-    if path.is_dir() and path.stat().st_uid == os.getuid():
+
+
+def tighten_dir(path: Path) -> None:
+    """Make a folder of ours owner-only; leave shared ones (sticky, like /tmp) alone."""
+    info = path.stat()
+    if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:
         os.chmod(path, 0o700)
 
 
@@ -110,6 +116,7 @@ class DataDir:
         hint = "Choose another --data-dir, or fix the folder's owner and permissions."
         try:
             make_private_dir(self.path)
+            tighten_dir(self.path)
             fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as err:
             raise _error(
@@ -162,7 +169,8 @@ def load(data_dir: Path) -> dict[str, Any] | None:
 
 def restore(saved: dict[str, Any], oidc: Any, path: Path) -> Any:
     """Rebuild the directory, OIDC state and buckets from ``saved``; returns the directory."""
-    from sso_kit.sandbox.directory import Directory, check_seed
+    from sso_kit.sandbox.directory import Directory
+    from sso_kit.sandbox.seed import check_seed
 
     hint = "Move the file aside to start clean, or restore it from a backup."
     try:

@@ -48,11 +48,6 @@ class UnsupportedGrantType(OidcError):
     default_description = "Unsupported grant type"
 
 
-class InvalidScope(OidcError):
-    code, error = "InvalidScopeException", "invalid_scope"
-    default_description = "Invalid scope requested"
-
-
 class InvalidRedirectUri(OidcError):
     code, error = "InvalidRedirectUriException", "invalid_redirect_uri"
     default_description = "Invalid redirect URI"

@@ -14,7 +14,7 @@ from werkzeug.test import Client
 
 from sso_kit.sandbox.admin.auth import COOKIE, LEGACY_HEADER, SECRET_HEADER, AdminAuth
 from sso_kit.sandbox.admin.urls import url_paths
-from sso_kit.sandbox.directory import default_seed
+from sso_kit.sandbox.seed import default_seed
 from sso_kit.sandbox.server import build_app
 
 BASE = "http://127.0.0.1:8080"

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import Client
 
 from sso_kit.sandbox.admin.auth import SECRET_HEADER
-from sso_kit.sandbox.directory import default_seed
+from sso_kit.sandbox.seed import default_seed
 from sso_kit.sandbox.server import MAX_BODY, build_app
 
 
