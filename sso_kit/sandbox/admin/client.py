@@ -48,7 +48,7 @@ class AdminClient:
                     "file, or set SSO_KIT_SANDBOX_ADMIN_KEY.",
                 ) from None
             raise SandboxError(
-                f"The sandbox refused '{action}': {message or err.reason}.",
+                f"The sandbox refused '{action}': {(message or err.reason).rstrip('.')}.",
                 hint="Check the arguments; see the README section 'sandbox'.",
             ) from None
         except OSError as err:
