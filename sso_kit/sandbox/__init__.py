@@ -1,8 +1,8 @@
 """The offline IAM Identity Center sandbox: ``Sandbox`` starts, finds and steers one.
 
 Importing this module is cheap; moto and werkzeug load only in :meth:`Sandbox.start`. A handle
-found with :meth:`Sandbox.ensure_running` talks to its server over the admin HTTP API only, so
-every fault switch works the same whether the server runs in this process or another one.
+found with :meth:`Sandbox.ensure_running` talks to its server over the admin HTTP API only
+(see ``sandbox/admin/client.py``), with the admin secret from the owner-only state file.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from sso_kit.errors import SandboxError
+from sso_kit.sandbox.admin.client import AdminClient
 from sso_kit.sandbox.directory import DEFAULT_USER, User
 
 log = logging.getLogger(__name__)
@@ -27,8 +26,9 @@ log = logging.getLogger(__name__)
 __all__ = ["Sandbox", "User", "state_file_path"]
 
 ENV_URL = "SSO_KIT_SANDBOX_URL"
-ENV_ADMIN_KEY = "SSO_KIT_SANDBOX_ADMIN_KEY"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ENV_ADMIN_KEY = "SSO_KIT_SANDBOX_ADMIN_KEY"  # the admin secret, for handles and `sso-kit sandbox`
+SAVE_EVERY = 2.0  # seconds between saves to --data-dir
+SAVE_RETRY_MAX = 60.0  # seconds: the longest wait between retries of a failed save
 
 
 def state_file_path() -> Path:
@@ -36,7 +36,7 @@ def state_file_path() -> Path:
     return Path.home() / ".sso-kit" / "sandbox.json"
 
 
-class Sandbox:
+class Sandbox(AdminClient):
     """An IAM Identity Center sandbox server (see docs/architecture.md, "Sandbox")."""
 
     def __init__(
@@ -50,6 +50,8 @@ class Sandbox:
         data_dir: str | Path | None = None,
         *,
         prefix: str = "",
+        admin_secret: str | None = None,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> None:
         if learners < 0 or learners > 999:
             raise SandboxError(
@@ -64,7 +66,11 @@ class Sandbox:
         self.learners = learners
         self.data_dir = Path(data_dir).expanduser() if data_dir else None
         self.prefix = prefix
-        self.admin_key = secrets.token_urlsafe(24)
+        self.allowed_hosts = allowed_hosts
+        # The admin secret: given, else kept in data_dir, else new (known once started).
+        self.admin_key: str | None = admin_secret
+        self._data: Any = None  # the locked data dir while running
+        self.save_failures = 0  # consecutive failed saves (the saver retries with back-off)
         self.app: Any = None
         self._server: Any = None
         self._saver: Any = None
@@ -77,15 +83,20 @@ class Sandbox:
         """Seed and serve in a background thread; returns self once it accepts requests."""
         if self._server is not None:
             return self
-        from sso_kit.sandbox.directory import default_seed, load_seed
+        from sso_kit.sandbox.seed import check_seed, default_seed, load_seed
         from sso_kit.sandbox.server import ServerThread, build_app
 
         if isinstance(self._seed, dict):
-            seed = {**default_seed(), **self._seed}
+            seed = check_seed({**default_seed(), **self._seed}, "the seed argument")
         elif self._seed:
             seed = load_seed(self._seed)
         else:
             seed = default_seed()
+        self._check_address()
+        if self.data_dir:
+            from sso_kit.sandbox.persistence import DataDir
+
+            self._data = DataDir(self.data_dir).open()
         try:
             self.app = build_app(
                 seed=seed,
@@ -93,15 +104,22 @@ class Sandbox:
                 auto_approve=self.auto_approve,
                 public_url=self._public_url,
                 prefix=self.prefix,
-                admin_key=self.admin_key,
+                admin_secret=self.admin_key,
+                allowed_hosts=self.allowed_hosts,
                 data_dir=self.data_dir,
             )
             self._server = ServerThread(self.app, self.host, self.port)
-        except OSError as err:
+        except (OSError, SystemExit) as err:  # werkzeug exits when it cannot bind
+            self._release_data_dir()
+            reason = getattr(err, "strerror", None) or "see the message above"
             raise SandboxError(
-                f"The sandbox cannot listen on {self.host}:{self.port} ({err.strerror}).",
+                f"The sandbox cannot listen on {self.host}:{self.port} ({reason}).",
                 hint="Choose another --port, or 0 for any free port.",
             ) from None
+        except BaseException:
+            self._release_data_dir()
+            raise
+        self.admin_key = self.app.auth.secret
         self.port = self._server.port
         if self.app.public_url is None:
             self.app.public_url = self.url + self.prefix
@@ -110,8 +128,39 @@ class Sandbox:
         self._server.start()
         self._start_warm_up()
         if self.data_dir:
+            try:
+                self.save()  # at once: a data dir that cannot take the state fails the start
+            except OSError as err:
+                self.stop()
+                raise SandboxError(
+                    f"The sandbox cannot save its state in {self.data_dir} "
+                    f"({err.strerror or err}).",
+                    hint="Choose another --data-dir, or fix the folder's permissions.",
+                ) from None
             self._start_saver()
         return self
+
+    def _check_address(self) -> None:
+        """A host that is not an address of this machine is a clear error before binding."""
+        import socket
+
+        try:
+            socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as err:
+            raise SandboxError(
+                f"The sandbox cannot listen on {self.host!r}: it is not a valid host name or "
+                f"address ({getattr(err, 'strerror', None) or err}).",
+                hint="Use --host 127.0.0.1 (the default), or an address of this machine.",
+            ) from None
+        if not 0 <= self.port <= 65535:
+            raise SandboxError(
+                f"The sandbox cannot listen on port {self.port}.", hint="Use a port 0-65535."
+            )
+
+    def _release_data_dir(self) -> None:
+        if self._data is not None:
+            self._data.close()
+            self._data = None
 
     def _start_warm_up(self) -> None:
         """Make one signed call now, in the background, so no learner waits for it.
@@ -142,13 +191,34 @@ class Sandbox:
             threading.Thread(target=call, name="sso-kit-sandbox-warm-up", daemon=True).start()
 
     def _start_saver(self) -> None:
+        """Save every SAVE_EVERY seconds; after a failure retry with a doubling wait and log."""
         import threading
 
         stop = threading.Event()
 
         def loop() -> None:
-            while not stop.wait(2.0):
-                self.save()
+            wait = SAVE_EVERY
+            while not stop.wait(wait):
+                try:
+                    self.save()
+                except Exception as err:  # keep serving, keep trying
+                    self.save_failures += 1
+                    wait = min(SAVE_RETRY_MAX, SAVE_EVERY * 2**self.save_failures)
+                    log.warning(
+                        "saving the sandbox state to %s failed (%s: %s); retrying in %.0f s",
+                        self.data_dir,
+                        type(err).__name__,
+                        getattr(err, "strerror", None) or err,
+                        wait,
+                    )
+                    continue
+                if self.save_failures:
+                    log.warning(
+                        "saving the sandbox state to %s works again after %d failed attempts",
+                        self.data_dir,
+                        self.save_failures,
+                    )
+                self.save_failures, wait = 0, SAVE_EVERY
 
         thread = threading.Thread(target=loop, name="sso-kit-sandbox-saver", daemon=True)
         thread.start()
@@ -173,7 +243,12 @@ class Sandbox:
         if self._server is not None:
             self._server.stop()
             self._server = None
-            self.save()
+            try:
+                self.save()
+            except OSError as err:
+                log.warning("the last save to %s failed (%s)", self.data_dir, err.strerror or err)
+            finally:
+                self._release_data_dir()
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -221,140 +296,6 @@ class Sandbox:
                 u["name"]: User(u["name"], u["password"]) for u in self._remote.get("users", [])
             }
         return dict(self.app.directory.users)
-
-    # -- admin calls (HTTP, so remote handles behave the same) ------------------------------
-    def _admin(self, action: str, **body: Any) -> dict[str, Any]:
-        request = urllib.request.Request(
-            f"{self.url}/_sandbox/admin/{action}",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json", "X-Sso-Kit-Admin-Key": self.admin_key},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return dict(json.loads(response.read() or b"{}"))
-        except urllib.error.HTTPError as err:
-            try:
-                message = json.loads(err.read()).get("message", "")
-            except ValueError:
-                message = ""
-            raise SandboxError(
-                f"The sandbox refused '{action}': {message or err.reason}.",
-                hint="Check the arguments; see the README section 'sandbox'.",
-            ) from None
-        except OSError as err:
-            raise SandboxError(
-                f"The sandbox at {self.url} did not answer ({err}).",
-                hint="Start it with `sso-kit sandbox` or Sandbox.ensure_running().",
-            ) from None
-
-    def approve(
-        self,
-        user_code: str,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        allow: bool = True,
-    ) -> None:
-        """Sign in and approve (or deny) a user code — the same path as the web form."""
-        if username is None:
-            user = self.default_user
-            if user is None:
-                raise SandboxError(
-                    "This sandbox has no default user.", hint="Pass username and password."
-                )
-            username, password = user.name, user.password
-        elif password is None:
-            known = self.users.get(username)
-            if known is None:
-                raise SandboxError(f"No password known for {username!r}.", hint="Pass password=…")
-            password = known.password
-        self._admin(
-            "approve", user_code=user_code, username=username, password=password, allow=allow
-        )
-
-    def deny(
-        self, user_code: str, username: str | None = None, password: str | None = None
-    ) -> None:
-        """Sign in and choose Deny for a user code."""
-        self.approve(user_code, username, password, allow=False)
-
-    def expire_tokens(self, user: str | None = None) -> int:
-        """Expire the access and refresh tokens of ``user`` (everyone when None) now."""
-        return int(self._admin("expire_tokens", user=user)["tokens"])
-
-    def revoke_tokens(self, user: str | None = None) -> int:
-        """Revoke the tokens of ``user`` (everyone when None) server-side, like a logout."""
-        return int(self._admin("revoke_tokens", user=user)["tokens"])
-
-    def set_fault(self, operation: str, kind: str, count: int | None = None) -> None:
-        """Make ``operation`` (e.g. CreateToken, GetRoleCredentials, s3, ``*``) misbehave.
-
-        kind: slow_down | deny | delay (CreateToken) · server_error | drop (any operation).
-        """
-        self._admin("set_fault", operation=operation, kind=kind, count=count)
-
-    def skew_clock(self, seconds: float) -> None:
-        """Shift the server's clock (Date header, token lifetimes) by ``seconds``."""
-        self._admin("skew_clock", seconds=seconds)
-
-    def remove_assignment(self, user: str, account_id: str, permission_set: str) -> bool:
-        """Take a permission set away from a user ("No access" from then on)."""
-        return bool(
-            self._admin(
-                "remove_assignment", user=user, account_id=account_id, permission_set=permission_set
-            )["removed"]
-        )
-
-    def add_assignment(self, user: str, account_id: str, permission_set: str) -> None:
-        """Give a user a permission set in an account."""
-        self._admin(
-            "add_assignment", user=user, account_id=account_id, permission_set=permission_set
-        )
-
-    def set_lifetimes(
-        self,
-        access_token: int | None = None,
-        device_code: int | None = None,
-        role_credentials: int | None = None,
-        refresh: int | None = None,
-        interval: int | None = None,
-    ) -> None:
-        """Shorten (or lengthen) lifetimes in seconds, for new codes and tokens."""
-        self._admin(
-            "set_lifetimes",
-            access_token=access_token,
-            device_code=device_code,
-            role_credentials=role_credentials,
-            refresh=refresh,
-            interval=interval,
-        )
-
-    def admin_credentials(self) -> tuple[str, str]:
-        """(access key id, secret access key) of the sandbox's IAM administrator.
-
-        The user ``sandbox-admin`` in the management account has AdministratorAccess, so
-        boto3 clients signed with this key can do the tutorial's admin steps (identitystore,
-        sso-admin, S3). The key is a sandbox secret: never print it.
-        """
-        data = self._admin("admin_credentials")
-        return str(data["aws_access_key_id"]), str(data["aws_secret_access_key"])
-
-    def invite(self, user: str, password: str | None = None) -> str:
-        """Let an identity-store user sign in: set (or generate) a password and return it.
-
-        Real IAM Identity Center e-mails an invitation; the sandbox hands the password back
-        once instead, e.g. for a user an administrator made with ``identitystore.create_user``.
-        """
-        data = self._admin("invite", user=user, password=password)
-        if self._remote is not None:  # so approve(user_code, user) finds the password
-            others = [u for u in self._remote.get("users", []) if u["name"] != user]
-            self._remote["users"] = [*others, {"name": user, "password": data["password"]}]
-        return str(data["password"])
-
-    def reset_faults(self) -> None:
-        """Clear every fault, the clock skew and the lifetimes back to defaults."""
-        self._admin("reset_faults")
 
     # -- finding one ------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -460,7 +401,9 @@ class Sandbox:
                 args += [flag, str(kw[key])]
         path.unlink(missing_ok=True)
         log_path = path.with_suffix(".log")
-        log_path.parent.mkdir(parents=True, exist_ok=True)
+        from sso_kit.sandbox.persistence import make_private_dir
+
+        make_private_dir(log_path.parent)
         # The log holds the banner, with sign-in passwords: owner-only, like the state file.
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.fchmod(fd, 0o600)  # also tighten a log an older version left world-readable

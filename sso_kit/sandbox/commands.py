@@ -11,8 +11,6 @@ import sys
 import threading
 from typing import Any
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -27,6 +25,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
     parser.add_argument("--public-url", help="base URL browsers use (e.g. behind a proxy)")
     parser.add_argument("--prefix", default="", help="path prefix to strip (behind a proxy)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another Host name admin calls may use (loopback, IP literals and the public "
+        "URL's host are always allowed)",
+    )
     parser.add_argument("--seed", help="YAML/JSON file describing another organisation")
     parser.add_argument(
         "--auto-approve",
@@ -53,8 +59,11 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sso_kit.errors import ValidationError
-    from sso_kit.sandbox import Sandbox
+    import os
+
+    from sso_kit.errors import SandboxError, ValidationError
+    from sso_kit.sandbox import ENV_ADMIN_KEY, Sandbox
+    from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS, MIN_SECRET
 
     faults = []
     for item in args.fault:
@@ -68,11 +77,12 @@ def run(args: argparse.Namespace) -> int:
         faults.append((operation, kind))
     if not 0 <= args.port <= 65535:
         raise ValidationError("port", f"--port {args.port} is out of range.", hint="Use 0-65535.")
-    if args.host not in LOOPBACK:
-        print(
-            f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
-            "sandbox's sign-in pages and APIs. Use --host 127.0.0.1 unless you need this.",
-            file=sys.stderr,
+    secret = os.environ.get(ENV_ADMIN_KEY, "").strip() or None
+    if secret is not None and len(secret) < MIN_SECRET:
+        raise ValidationError(
+            "admin secret",
+            f"{ENV_ADMIN_KEY} is shorter than {MIN_SECRET} characters.",
+            hint="Unset it to get a random secret, or set a longer one.",
         )
     sandbox = Sandbox(
         host=args.host,
@@ -83,7 +93,15 @@ def run(args: argparse.Namespace) -> int:
         learners=args.learners,
         data_dir=args.data_dir,
         prefix=args.prefix,
+        admin_secret=secret,
+        allowed_hosts=tuple(args.allowed_host),
     ).start()
+    if args.host not in LOOPBACK_HOSTS:
+        print(
+            f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
+            "sandbox's sign-in pages and AWS APIs (the admin API needs its secret). Use --host 127.0.0.1 unless you need this.",
+            file=sys.stderr,
+        )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     state_path = None
@@ -96,7 +114,14 @@ def run(args: argparse.Namespace) -> int:
             sandbox.set_lifetimes(
                 access_token=args.access_token_lifetime, device_code=args.device_code_lifetime
             )
-        state_path = sandbox.write_state_file(args.state_file)
+        try:
+            state_path = sandbox.write_state_file(args.state_file)
+        except OSError as err:
+            raise SandboxError(
+                f"Cannot write the sandbox state file {args.state_file or '~/.sso-kit/sandbox.json'} "
+                f"({err.strerror or err}).",
+                hint="Give --state-file a path in a folder you can write to.",
+            ) from None
         print_banner(sandbox, args, state_path)
         stop.wait()
     except KeyboardInterrupt:
@@ -117,6 +142,7 @@ def print_banner(sandbox: Any, args: argparse.Namespace, state_path: Any) -> Non
         f"  access portal {sandbox.public_url}/portal",
         f"  start URL     {sandbox.start_url}",
         f"  SSO region    {sandbox.sso_region}",
+        f"  admin API     {sandbox.url}/_sandbox/admin/ (the secret is admin_key in the state file)",
     ]
     users = list(sandbox.users.values())
     for user in users[:5]:

@@ -20,8 +20,6 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 DEFAULT_USER = "learner"
@@ -36,50 +34,6 @@ class User:
 
     name: str
     password: str = field(repr=False)
-
-
-def default_seed() -> dict[str, Any]:
-    """The tutorial's example organisation (see docs/architecture.md)."""
-    text = resources.files("sso_kit.sandbox").joinpath("default_seed.json").read_text("utf-8")
-    return json.loads(text)
-
-
-def load_seed(path: str | Path) -> dict[str, Any]:
-    """Read a YAML or JSON seed file; missing keys fall back to the default organisation."""
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except OSError as err:
-        from sso_kit.errors import SandboxError
-
-        raise SandboxError(
-            f"Cannot read the seed file {path}: {err.strerror}.",
-            hint="Check the path given to --seed.",
-        ) from None
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception as err:
-        from sso_kit.errors import SandboxError
-
-        raise SandboxError(
-            f"The seed file {path} is not valid YAML/JSON ({type(err).__name__}).",
-            hint="Fix the file, or start without --seed to use the default organisation.",
-        ) from None
-    if not isinstance(data, dict):
-        from sso_kit.errors import SandboxError
-
-        raise SandboxError(
-            f"The seed file {path} must hold a mapping at the top level.",
-            hint="See the README section 'sandbox' for the format.",
-        )
-    merged = default_seed()
-    merged.update(data)
-    return merged
 
 
 def new_password() -> str:

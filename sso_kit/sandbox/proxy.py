@@ -22,8 +22,6 @@ __all__ = ["LAUNCHER_TITLE", "PROXY_NAME", "sandbox_public_url", "setup_sandbox_
 PROXY_NAME = "sso-sandbox"
 LAUNCHER_TITLE = "IAM Identity Center sandbox"
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
 
 def _join(prefix: str, *parts: str) -> str:
     """``prefix`` + parts with exactly one slash between them and a trailing slash."""
@@ -54,8 +52,10 @@ def sandbox_public_url(port: int, environ: Mapping[str, str] | None = None) -> s
 
 def _running_sandbox_port(environ: Mapping[str, str]) -> int | None:
     """The port of an already-running loopback sandbox named by ``SSO_KIT_SANDBOX_URL``."""
+    from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS
+
     url = urlsplit(environ.get("SSO_KIT_SANDBOX_URL", "").strip())
-    if url.hostname in _LOOPBACK and url.port:
+    if url.hostname in LOOPBACK_HOSTS and url.port:
         return url.port
     return None
 

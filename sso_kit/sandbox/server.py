@@ -10,7 +10,6 @@ so each S3 call is checked for a valid signature and against the caller's IAM po
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 import socket
@@ -23,6 +22,8 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from sso_kit.sandbox import persistence
+from sso_kit.sandbox.admin import urls as admin_urls
+from sso_kit.sandbox.admin.auth import CHALLENGE, AdminAuth, new_secret
 from sso_kit.sandbox.directory import DEFAULT_USER, Directory
 from sso_kit.sandbox.oidc import exceptions as oidc_exc
 from sso_kit.sandbox.oidc import urls as oidc_urls
@@ -37,9 +38,6 @@ log = logging.getLogger("sso_kit.sandbox")
 MAX_BODY = 64 * 1024  # our endpoints take small JSON or form bodies
 BEARER_ENVIRON = "sso_kit.bearer_token"
 SERVER_DATE_ENVIRON = "sso_kit.server_sets_date"
-ADMIN_HEADER = "X-Sso-Kit-Admin-Key"
-FAULT_KINDS = ("slow_down", "deny", "delay", "server_error", "drop")
-MAX_SKEW = 10 * 365 * 24 * 3600  # seconds: ten years either way
 
 
 class DropConnection(Exception):
@@ -79,16 +77,17 @@ class SandboxApp:
         *,
         public_url: str | None = None,
         prefix: str = "",
-        admin_key: str | None = None,
+        admin_secret: str | None = None,
+        allowed_hosts: tuple[str, ...] = (),
         moto_app: Any = None,
     ) -> None:
         self.directory = directory
         self.oidc = oidc
         self.portal = PortalBackend(oidc, directory)
-        self.pages = Pages(self)
-        self.public_url = public_url.rstrip("/") if public_url else None
+        self.pages = Pages(directory, oidc)
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
-        self.admin_key = admin_key
+        self.auth = AdminAuth(admin_secret or new_secret(), allowed_hosts=allowed_hosts)
+        self.public_url = public_url
         if moto_app is None:
             from moto.moto_server.werkzeug_app import (
                 DomainDispatcherApplication,
@@ -97,6 +96,16 @@ class SandboxApp:
 
             moto_app = DomainDispatcherApplication(create_backend_app)
         self.moto_app = moto_app
+
+    @property
+    def public_url(self) -> str | None:
+        """The base URL browsers use; admin calls are also accepted on its host."""
+        return self._public_url
+
+    @public_url.setter
+    def public_url(self, value: str | None) -> None:
+        self._public_url = value.rstrip("/") if value else None
+        self.auth.set_public_url(self._public_url)
 
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -226,14 +235,6 @@ class SandboxApp:
         return json_response(result)
 
     # -- admin API ------------------------------------------------------------------------
-    def _admin_allowed(self, request: Request) -> bool:
-        import secrets
-
-        given = request.headers.get(ADMIN_HEADER, "")
-        if self.admin_key and given and secrets.compare_digest(given, self.admin_key):
-            return True
-        return request.remote_addr in ("127.0.0.1", "::1")
-
     def info(self) -> dict[str, Any]:
         return {
             "service": "sso-kit-sandbox",
@@ -246,101 +247,39 @@ class SandboxApp:
         }
 
     def admin(self, request: Request, path: str) -> Response:
-        if path == "/_sandbox/health" and request.method == "GET":
+        """``/_sandbox/…``: health and login are public; every admin route needs the secret."""
+        if path == admin_urls.HEALTH and request.method == "GET":
             return json_response(self.info())
-        if not path.startswith("/_sandbox/admin/") or request.method != "POST":
+        if path == admin_urls.LOGIN and request.method in ("GET", "POST"):
+            request.max_content_length = MAX_BODY
+            return self.auth.login(request, self.pages.signin_limiter)
+        refusal = self.auth.check(request)
+        if refusal is not None:
+            headers = {"WWW-Authenticate": CHALLENGE} if refusal.status == 401 else None
+            return json_response({"message": refusal.message}, refusal.status, headers)
+        route = admin_urls.url_paths.get((request.method, path))
+        if route is None:
             return json_response({"message": "Unknown sandbox admin call."}, 404)
-        if not self._admin_allowed(request):
-            return json_response({"message": "The admin API needs the admin key header."}, 403)
-        action = path.removeprefix("/_sandbox/admin/")
+        _operation, handler = route
         try:
-            body = self._read_json(request)
-            result = self.run_admin(action, body)
+            body = self._read_json(request) if request.method == "POST" else dict(request.args)
+            result = handler(self, body)
         except oidc_exc.OidcError as err:
-            return json_response({"message": err.description}, 400)
+            status = 413 if "larger than" in err.description else 400
+            return json_response({"message": err.description}, status)
         except (KeyError, TypeError, ValueError) as err:
             return json_response({"message": f"Bad admin request: {err}"}, 400)
         except PageError as err:
             return json_response({"message": err.message}, err.status)
-        return json_response(result)
-
-    def run_admin(self, action: str, body: dict[str, Any]) -> dict[str, Any]:
-        """The fault switches and helpers behind ``Sandbox``'s methods."""
-        oidc = self.oidc
-        if action == "approve":
-            session = self.pages.new_session()
-            self.pages.submit_code(session, str(body["user_code"]))
-            self.pages.sign_in(session, str(body["username"]), str(body["password"]))
-            self.pages.consent(session, bool(body.get("allow", True)))
-            return {"approved": bool(body.get("allow", True))}
-        if action in ("expire_tokens", "revoke_tokens"):
-            how = "revoke" if action == "revoke_tokens" else "expire"
-            return {"tokens": oidc.end_sessions(body.get("user"), how)}
-        if action == "set_fault":
-            kind = body["kind"]
-            if kind not in FAULT_KINDS:
-                raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
-            operation = str(body["operation"])
-            if kind in ("slow_down", "deny", "delay") and operation not in ("CreateToken", "*"):
-                # Only device-code polling can answer these; elsewhere they would do nothing.
-                raise ValueError(f"kind {kind!r} applies to CreateToken (or '*') only")
-            count = body.get("count")
-            if count is not None and int(count) < 1:
-                raise ValueError("count must be at least 1 (or null: until reset_faults)")
-            with oidc.lock:
-                oidc.faults.operations[operation] = {
-                    "kind": kind,
-                    "count": None if count is None else int(count),
-                }
-            return {"faults": oidc.faults.operations}
-        if action == "skew_clock":
-            seconds = float(body["seconds"])
-            # NaN, infinity or centuries would break the Date header of every response.
-            if not abs(seconds) <= MAX_SKEW:
-                raise ValueError(f"seconds must be a number between -{MAX_SKEW} and {MAX_SKEW}")
-            oidc.clock.skew = seconds
-            return {"skew": oidc.clock.skew}
-        if action == "remove_assignment":
-            removed = self.directory.remove_assignment(
-                str(body["user"]), str(body["account_id"]), str(body["permission_set"])
-            )
-            return {"removed": removed}
-        if action == "add_assignment":
-            self.directory.assign(
-                str(body["user"]), str(body["account_id"]), str(body["permission_set"])
-            )
-            return {"added": True}
-        if action == "admin_credentials":
-            key_id, secret = self.directory.admin_keys or self.directory.ensure_admin()
-            return {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
-        if action == "invite":
-            user = str(body["user"])
-            password = self.directory.invite(user, body.get("password") or None)
-            return {"user": user, "password": password}
-        if action == "set_lifetimes":
-            known = {f.name for f in dataclasses.fields(Lifetimes)}
-            changes = {k: int(v) for k, v in body.items() if v is not None}
-            for name, value in changes.items():
-                if name not in known:
-                    raise ValueError(f"unknown lifetime {name!r}; known: {', '.join(known)}")
-                # 0 or less would expire everything at once, or make clients poll non-stop.
-                if value < 1:
-                    raise ValueError(f"lifetime {name!r} must be at least 1 second")
-            for name, value in changes.items():
-                setattr(oidc.lifetimes, name, value)
-            return {"lifetimes": vars(oidc.lifetimes)}
-        if action == "reset_faults":
-            with oidc.lock:
-                oidc.faults.operations.clear()
-                oidc.clock.skew = 0.0
-                oidc.lifetimes.__init__()  # type: ignore[misc]
-            return {"reset": True}
-        raise ValueError(f"unknown admin action {action!r}")
+        response = json_response(result)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     # -- persistence ----------------------------------------------------------------------
     def export_state(self) -> dict[str, Any]:
         return {
             "version": 1,
+            "admin_secret": self.auth.secret,
             "directory": self.directory.export(),
             "oidc": self.oidc.export(),
             "buckets": persistence.export_buckets(),
@@ -354,23 +293,23 @@ def build_app(
     auto_approve: bool = False,
     public_url: str | None = None,
     prefix: str = "",
-    admin_key: str | None = None,
+    admin_secret: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
     data_dir: Path | None = None,
     passwords: dict[str, str] | None = None,
     lifetimes: Lifetimes | None = None,
 ) -> SandboxApp:
-    """Seed (or restore from ``data_dir``) the directory and build the app."""
+    """Seed (or restore from ``data_dir``) the directory and build the app.
+
+    The admin secret is ``admin_secret`` when given, else the one saved in ``data_dir`` (so
+    an instructor's secret survives a restart), else a new one.
+    """
     enable_moto_auth()
     saved = persistence.load(data_dir) if data_dir else None
     oidc = OidcBackend(lifetimes=lifetimes)
     if saved:
-        directory = Directory(saved["directory"]["seed"])
-        directory.apply_seed(
-            passwords=saved["directory"].get("passwords", {}),
-            admin=saved["directory"].get("admin"),
-        )
-        oidc.restore(saved.get("oidc", {}))
-        persistence.restore_buckets(saved.get("buckets", {}))
+        directory = persistence.restore(saved, oidc, data_dir / persistence.STATE_NAME)  # type: ignore[operator]
+        admin_secret = admin_secret or saved.get("admin_secret") or None
     else:
         directory = Directory(seed)
         directory.apply_seed(learners=learners, passwords=passwords)
@@ -379,7 +318,14 @@ def build_app(
         oidc.auto_approve_user = (
             DEFAULT_USER if DEFAULT_USER in directory.users else next(iter(directory.users), None)
         )
-    return SandboxApp(directory, oidc, public_url=public_url, prefix=prefix, admin_key=admin_key)
+    return SandboxApp(
+        directory,
+        oidc,
+        public_url=public_url,
+        prefix=prefix,
+        admin_secret=admin_secret,
+        allowed_hosts=allowed_hosts,
+    )
 
 
 def make_request_handler() -> type:

@@ -1,6 +1,6 @@
 """SSO OIDC errors, shaped like the real service so botocore raises the modeled classes.
 
-botocore picks the exception class from the ``x-amzn-ErrorType`` header (spec §6.4); the body
+botocore picks the exception class from the ``x-amzn-ErrorType`` header; the body
 carries the OAuth ``error`` code and an ``error_description`` that public botocore shows as the
 message. Descriptions never contain a secret.
 """
@@ -46,11 +46,6 @@ class InvalidGrant(OidcError):
 class UnsupportedGrantType(OidcError):
     code, error = "UnsupportedGrantTypeException", "unsupported_grant_type"
     default_description = "Unsupported grant type"
-
-
-class InvalidScope(OidcError):
-    code, error = "InvalidScopeException", "invalid_scope"
-    default_description = "Invalid scope requested"
 
 
 class InvalidRedirectUri(OidcError):

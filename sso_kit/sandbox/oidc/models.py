@@ -3,186 +3,47 @@
 A device authorization is a small state machine — pending → approved | denied, and expired
 once its lifetime passes; an approved one is redeemed exactly once. Time comes from an injected
 :class:`Clock` so lifetimes are testable without sleeping, and so the clock-skew fault shifts
-everything consistently.
+everything consistently. The records and helpers live in ``records.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 import threading
-import time
-from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
 from sso_kit.sandbox.oidc import exceptions as exc
+from sso_kit.sandbox.oidc.records import (
+    DEVICE_GRANT,
+    AuthCode,
+    AuthorizeRequest,
+    Client,
+    Clock,
+    DeviceAuthorization,
+    Faults,
+    Lifetimes,
+    Token,
+    build,
+    new_secret,
+    new_user_code,
+    normalize_user_code,
+    pkce_matches,
+    record,
+    redirect_allowed,
+)
 
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-# Letters only, without the look-alikes (I, L, O, U, 0/1 are not letters; drop I/L/O/U).
-USER_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ"
-LOOPBACK_CALLBACK = "http://127.0.0.1/oauth/callback"
-
-
-class Clock:
-    """Wall clock plus an adjustable skew (the clock-skew fault)."""
-
-    def __init__(self, base: Any = time.time) -> None:
-        self._base = base
-        self.skew = 0.0
-
-    def now(self) -> float:
-        return float(self._base()) + self.skew
-
-
-@dataclass
-class Lifetimes:
-    """Seconds; defaults match the real service (spec §6.5, issue 3)."""
-
-    device_code: int = 600
-    interval: int = 1
-    access_token: int = 3600
-    refresh: int = 8 * 3600  # the session duration bounds refreshes
-    role_credentials: int = 3600
-    client_secret: int = 90 * 24 * 3600
-    auth_code: int = 300
-
-
-def new_secret(nbytes: int = 32) -> str:
-    """An opaque, URL-safe secret from :mod:`secrets`."""
-    return secrets.token_urlsafe(nbytes)
-
-
-def new_user_code() -> str:
-    """An easy-to-type code such as ``BDFH-KMNP``."""
-    letters = "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(8))
-    return f"{letters[:4]}-{letters[4:]}"
-
-
-def normalize_user_code(text: str) -> str:
-    """Accept ``bdfhkmnp``, ``BDFH KMNP`` or ``BDFH-KMNP`` as typed by a person."""
-    letters = "".join(ch for ch in text.upper() if ch.isalnum())
-    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else text.strip().upper()
-
-
-def pkce_matches(verifier: str, challenge: str) -> bool:
-    """RFC 7636 S256: base64url(sha256(verifier)) without padding equals the challenge."""
-    digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return secrets.compare_digest(expected, challenge)
-
-
-def redirect_allowed(registered: list[str], used: str) -> bool:
-    """Exact match, or any port on 127.0.0.1 when the portless loopback URI is registered."""
-    if used in registered:
-        return True
-    parts = urlsplit(used)
-    if parts.scheme != "http" or parts.hostname != "127.0.0.1" or parts.query or parts.fragment:
-        return False
-    return f"http://127.0.0.1{parts.path}" in registered
-
-
-@dataclass
-class Client:
-    client_id: str
-    client_secret: str = field(repr=False)
-    client_name: str
-    client_type: str
-    scopes: list[str]
-    redirect_uris: list[str]
-    grant_types: list[str]
-    issuer_url: str | None
-    issued_at: int
-    secret_expires_at: int
-
-
-@dataclass
-class DeviceAuthorization:
-    device_code: str = field(repr=False)
-    user_code: str
-    client_id: str
-    start_url: str
-    scopes: list[str]
-    created_at: float
-    expires_at: float
-    interval: int
-    state: str = "pending"  # pending | approved | denied | redeemed
-    user: str | None = None
-    last_poll: float | None = None
-    polls: int = 0
-    approved_at: float | None = None
-
-
-@dataclass
-class AuthorizeRequest:
-    """A PKCE /authorize request waiting for a person to sign in and consent."""
-
-    request_id: str
-    client_id: str
-    redirect_uri: str
-    state: str
-    code_challenge: str = field(repr=False)
-    scopes: list[str]
-    expires_at: float
-
-
-@dataclass
-class AuthCode:
-    code: str = field(repr=False)
-    client_id: str
-    redirect_uri: str
-    code_challenge: str = field(repr=False)
-    user: str
-    scopes: list[str]
-    expires_at: float
-    used: bool = False
-
-
-@dataclass
-class Token:
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-    client_id: str
-    user: str
-    start_url: str
-    scopes: list[str]
-    issued_at: float
-    expires_at: float
-    refresh_expires_at: float
-    state: str = "active"  # active | revoked | expired | rotated
-
-
-@dataclass
-class Faults:
-    """Switches that reproduce real failures, per operation name (or ``*`` for any).
-
-    ``count`` limits how often a fault fires (None: until reset).
-    """
-
-    operations: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def kind(self, operation: str) -> str | None:
-        for key in (operation, "*"):
-            fault = self.operations.get(key)
-            if fault:
-                return str(fault["kind"])
-        return None
-
-    def consume(self, operation: str) -> None:
-        for key in (operation, "*"):
-            fault = self.operations.get(key)
-            if not fault:
-                continue
-            if fault["count"] is not None:
-                fault["count"] -= 1
-                if fault["count"] <= 0:
-                    del self.operations[key]
-            return
-
-
-def _record(obj: Any) -> dict[str, Any]:
-    return asdict(obj)
+__all__ = [
+    "DEVICE_GRANT",
+    "Clock",
+    "Lifetimes",
+    "OidcBackend",
+    "Token",
+    "new_user_code",
+    "normalize_user_code",
+    "pkce_matches",
+    "redirect_allowed",
+]
 
 
 class OidcBackend:
@@ -301,6 +162,14 @@ class OidcBackend:
                 return None
             return device
 
+    def claim(self, user_code: str) -> DeviceAuthorization | None:
+        """Like :meth:`find_pending`, and mark the authorization as entered by someone."""
+        with self.lock:
+            device = self.find_pending(user_code)
+            if device is not None:
+                device.claimed = True
+            return device
+
     def decide(self, user_code: str, user: str, allow: bool) -> DeviceAuthorization:
         """Approve or deny a pending authorization on behalf of a signed-in user."""
         with self.lock:
@@ -325,7 +194,7 @@ class OidcBackend:
                 raise exc.ExpiredToken("Device code has expired")
             previous, device.last_poll = device.last_poll, now
             device.polls += 1
-            # The client's first two polls are back to back (spec §6.5 item 3): allow them.
+            # A client's first two polls may come back to back: allow them.
             if (
                 previous is not None
                 and device.polls > 2
@@ -340,7 +209,7 @@ class OidcBackend:
             if fault == "deny" and device.state == "pending":
                 self.faults.consume("CreateToken")
                 device.state = "denied"
-            if device.state == "pending" and self.auto_approve_user:
+            if device.state == "pending" and self.auto_approve_user and not device.claimed:
                 device.state, device.user, device.approved_at = (
                     "approved",
                     self.auto_approve_user,
@@ -392,13 +261,6 @@ class OidcBackend:
         with self.lock:
             self.authorize_requests[request.request_id] = request
         return request
-
-    def find_authorize(self, request_id: str) -> AuthorizeRequest | None:
-        with self.lock:
-            request = self.authorize_requests.get(request_id)
-            if request is None or request.expires_at <= self.clock.now():
-                return None
-            return request
 
     def finish_authorize(self, request_id: str, user: str, allow: bool) -> str:
         """Return the redirect URL (with ``code`` or ``error``) for a consent decision."""
@@ -541,16 +403,12 @@ class OidcBackend:
     def export(self) -> dict[str, Any]:
         with self.lock:
             return {
-                "clients": [_record(c) for c in self.clients.values()],
-                "devices": [_record(d) for d in self.devices.values()],
-                "tokens": [_record(t) for t in self.tokens.values()],
+                "clients": [record(c) for c in self.clients.values()],
+                "devices": [record(d) for d in self.devices.values()],
+                "tokens": [record(t) for t in self.tokens.values()],
             }
 
     def restore(self, data: dict[str, Any]) -> None:
-        def build(cls: type, row: dict[str, Any]) -> Any:
-            names = {f.name for f in fields(cls)}
-            return cls(**{k: v for k, v in row.items() if k in names})
-
         with self.lock:
             for row in data.get("clients", []):
                 client = build(Client, row)

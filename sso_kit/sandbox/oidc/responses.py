@@ -38,7 +38,7 @@ def register_client(backend: OidcBackend, body: dict[str, Any], base_url: str) -
         "clientId": client.client_id,
         "clientSecret": client.client_secret,
         "clientIdIssuedAt": client.issued_at,
-        "clientSecretExpiresAt": client.secret_expires_at,  # epoch seconds (spec §6.2)
+        "clientSecretExpiresAt": client.secret_expires_at,  # epoch seconds
         "authorizationEndpoint": f"{base_url}/authorize",
         "tokenEndpoint": f"{base_url}/token",
     }

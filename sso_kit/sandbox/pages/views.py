@@ -12,24 +12,30 @@ import html
 import secrets
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from sso_kit.sandbox.directory import Directory
+from sso_kit.sandbox.limits import FailureLimiter
 from sso_kit.sandbox.oidc import exceptions as oidc_exc
-
-if TYPE_CHECKING:
-    from sso_kit.sandbox.server import SandboxApp
+from sso_kit.sandbox.oidc.models import OidcBackend, normalize_user_code
 
 COOKIE = "sso_sandbox_sid"
-MAX_FAILURES = 5
-WINDOW_SECONDS = 300.0
 MAX_FORM = 16_384  # bytes: the forms hold a code, a user name and a password
+
+# Wrong user codes (see docs/sandbox-admin.md for what these numbers mean for guessing):
+# per client address 10 free, then a wait doubling from 30 s up to 5 minutes; for everybody
+# together at most CODE_GLOBAL_FAILURES per device-code lifetime (600 s).
+CODE_FREE_PER_SOURCE = 10
+CODE_GLOBAL_FAILURES = 300
+CODE_WINDOW = 600.0
+# Wrong passwords: per (client address, user name) 5 free, then 30 s doubling up to 5 min.
+SIGNIN_FREE = 5
+SIGNIN_WINDOW = 900.0
 
 
 def _template(name: str) -> Template:
@@ -50,38 +56,6 @@ def render(name: str, **values: str) -> str:
     )
 
 
-class RateLimiter:
-    """At most MAX_FAILURES failures per key within WINDOW_SECONDS."""
-
-    def __init__(self, clock: Any = time.monotonic) -> None:
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str) -> deque[float]:
-        now = self._clock()
-        entries = self._failures.setdefault(key, deque())
-        while entries and entries[0] <= now - WINDOW_SECONDS:
-            entries.popleft()
-        return entries
-
-    def blocked(self, key: str) -> int:
-        """Seconds until ``key`` may try again (0: not blocked)."""
-        with self._lock:
-            entries = self._recent(key)
-            if len(entries) < MAX_FAILURES:
-                return 0
-            return max(1, int(entries[0] + WINDOW_SECONDS - self._clock()))
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._recent(key).append(self._clock())
-
-    def clear(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
 @dataclass
 class WebSession:
     sid: str
@@ -91,6 +65,11 @@ class WebSession:
         None  # ("device", user_code) | ("authorize", id) | ("portal", "")
     )
     created: float = field(default_factory=time.monotonic)
+
+
+def _source(request: Request) -> str:
+    """Where a form post comes from, for the failure limits."""
+    return request.remote_addr or "unknown"
 
 
 class PageError(Exception):
@@ -103,10 +82,15 @@ class PageError(Exception):
 
 
 class Pages:
-    def __init__(self, app: SandboxApp) -> None:
-        self.app = app
+    """The sign-in pages over the directory (passwords) and the OIDC state (codes)."""
+
+    def __init__(self, directory: Directory, oidc: OidcBackend) -> None:
+        self.directory = directory
+        self.oidc = oidc
         self.sessions: dict[str, WebSession] = {}
-        self.limiter = RateLimiter()
+        self.code_limiter = FailureLimiter(CODE_FREE_PER_SOURCE, CODE_WINDOW, backoff=True)
+        self.code_global = FailureLimiter(CODE_GLOBAL_FAILURES, CODE_WINDOW)
+        self.signin_limiter = FailureLimiter(SIGNIN_FREE, SIGNIN_WINDOW, backoff=True)
         self.lock = threading.Lock()
 
     # -- the approval path (forms and Sandbox.approve) -----------------------------------
@@ -119,31 +103,36 @@ class Pages:
             self.sessions[session.sid] = session
         return session
 
-    def submit_code(self, session: WebSession, user_code: str) -> None:
-        key = f"code:{session.sid}"
-        wait = self.limiter.blocked(key)
+    def submit_code(self, session: WebSession, user_code: str, source: str) -> None:
+        """Bind a typed user code to this session; ``source`` is the client's address.
+
+        Wrong codes count against the source and against everybody together, never against
+        a cookie (a fresh cookie is free to get).
+        """
+        wait = max(self.code_limiter.blocked(source), self.code_global.blocked("*"))
         if wait:
             raise PageError(f"Too many wrong codes. Wait {wait} seconds, then try again.", 429)
-        if self.app.oidc.find_pending(user_code or "") is None:
-            self.limiter.fail(key)
+        device = self.oidc.claim(user_code or "")
+        if device is None:
+            self.code_limiter.fail(source)
+            self.code_global.fail("*")
             raise PageError(
                 "That code is not valid, already used or expired. Check the code your CLI or "
                 "notebook shows, or start the login again for a new one."
             )
-        from sso_kit.sandbox.oidc.models import normalize_user_code
-
         session.pending = ("device", normalize_user_code(user_code))
 
-    def sign_in(self, session: WebSession, username: str, password: str) -> None:
+    def sign_in(self, session: WebSession, username: str, password: str, source: str) -> None:
+        """Check a password; failures slow down this source for this name, not the owner."""
         username = (username or "").strip()
-        key = f"signin:{username.lower()}"
-        wait = self.limiter.blocked(key)
+        key = f"{source}|{username.lower()}"
+        wait = self.signin_limiter.blocked(key)
         if wait:
             raise PageError(f"Too many failed sign-ins. Wait {wait} seconds, then try again.", 429)
-        if not self.app.directory.authenticate(username, password or ""):
-            self.limiter.fail(key)
+        if not self.directory.authenticate(username, password or ""):
+            self.signin_limiter.fail(key)
             raise PageError("The username or password is not correct.", 401)
-        self.limiter.clear(key)
+        self.signin_limiter.clear(key)
         session.user = username
 
     def consent(self, session: WebSession, allow: bool) -> str | None:
@@ -154,10 +143,10 @@ class Pages:
         session.pending = None
         try:
             if kind == "device":
-                self.app.oidc.decide(ref, session.user, allow)
+                self.oidc.decide(ref, session.user, allow)
                 return None
             if kind == "authorize":
-                return self.app.oidc.finish_authorize(ref, session.user, allow)
+                return self.oidc.finish_authorize(ref, session.user, allow)
         except LookupError as err:
             raise PageError(str(err), 400) from None
         raise PageError("There is nothing to approve.", 400)
@@ -249,8 +238,8 @@ class Pages:
         if path in ("/", "/start") and method == "GET":
             body = render(
                 "index.html",
-                start_url=self.app.directory.start_url,
-                region=self.app.directory.region,
+                start_url=self.directory.start_url,
+                region=self.directory.region,
             )
             return self.page("IAM Identity Center sandbox", body)
         routes = {
@@ -294,7 +283,7 @@ class Pages:
     def post_device(self, request: Request, session: WebSession) -> Response:
         code = request.form.get("user_code", "")[:20]
         try:
-            self.submit_code(session, code)
+            self.submit_code(session, code, _source(request))
         except PageError as err:
             return self.code_form(session, code, err.message, err.status)
         return self.next_step(session)
@@ -302,7 +291,9 @@ class Pages:
     def post_signin(self, request: Request, session: WebSession) -> Response:
         username = request.form.get("username", "")[:128]
         try:
-            self.sign_in(session, username, request.form.get("password", "")[:256])
+            self.sign_in(
+                session, username, request.form.get("password", "")[:256], _source(request)
+            )
         except PageError as err:
             return self.signin_form(session, err.message, err.status, username)
         return self.next_step(session)
@@ -344,7 +335,7 @@ class Pages:
         return self.portal(session)
 
     def portal(self, session: WebSession) -> Response:
-        directory = self.app.directory
+        directory = self.directory
         rows: dict[str, list[str]] = {}
         for account, role in directory.assignments(session.user or ""):
             rows.setdefault(account, []).append(role)
@@ -372,7 +363,7 @@ class Pages:
 
     def get_authorize(self, request: Request, session: WebSession) -> Response:
         try:
-            authz = self.app.oidc.begin_authorize(dict(request.args.items()))
+            authz = self.oidc.begin_authorize(dict(request.args.items()))
         except oidc_exc.OidcError as err:
             return self.message(
                 "Cannot sign in",
@@ -382,7 +373,7 @@ class Pages:
                 400,
             )
         session.pending = ("authorize", authz.request_id)
-        auto_user = self.app.oidc.auto_approve_user
+        auto_user = self.oidc.auto_approve_user
         if auto_user:
             session.user = session.user or auto_user
             response = Response("", 302)

@@ -35,16 +35,6 @@ class Forbidden(PortalError):
     default_message = "No access"
 
 
-class ResourceNotFound(PortalError):
-    code, status = "ResourceNotFoundException", 404
-    default_message = "Resource not found"
-
-
-class TooManyRequests(PortalError):
-    code, status = "TooManyRequestsException", 429
-    default_message = "Too many requests"
-
-
 class InternalServer(PortalError):
     code, status = "InternalServerException", 500
     default_message = "An internal error occurred (sandbox fault switch)"

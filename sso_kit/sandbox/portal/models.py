@@ -31,7 +31,7 @@ class PortalBackend:
     def _page(
         items: list[Any], next_token: str | None, max_result: str | None
     ) -> tuple[list[Any], str | None]:
-        """Offset pagination; the last page carries no nextToken (spec §6.3)."""
+        """Offset pagination; the last page carries no nextToken."""
         try:
             size = int(max_result or MAX_PAGE)
         except ValueError:

@@ -79,13 +79,25 @@ def role_s3(sb: Sandbox, token: str, role: str, account: str = "111122223333") -
 
 
 class Browser:
-    """A scripted browser: keeps cookies, fills the forms the sandbox's pages serve."""
+    """A scripted browser: keeps cookies, fills the forms the sandbox's pages serve.
 
-    def __init__(self, sb: Sandbox) -> None:
+    ``source`` is the loopback address it connects from (e.g. ``127.0.0.2``): another
+    client address, as far as the sandbox's failure limits can tell.
+    """
+
+    def __init__(self, sb: Sandbox, source: str | None = None) -> None:
         import requests
+        from requests.adapters import HTTPAdapter
+
+        class FromAddress(HTTPAdapter):
+            def init_poolmanager(self, *args: Any, **kw: Any) -> None:
+                kw["source_address"] = (source, 0)
+                super().init_poolmanager(*args, **kw)
 
         self.base = sb.public_url
         self.http = requests.Session()
+        if source:
+            self.http.mount("http://", FromAddress())
         self.last: Any = None
 
     def get(self, path: str, **kw: Any) -> Any:

@@ -1,6 +1,6 @@
 """`aws s3 ls` from the PyPI awscli against the sandbox, with a hand-written SSO profile.
 
-The config and token cache are written by hand here in the AWS CLI v2 format (spec §1, §3);
+The config and token cache are written by hand here in the AWS CLI v2 format;
 engineer B's tests cover the variant written by sso_kit itself.
 """
 

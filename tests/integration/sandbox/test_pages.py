@@ -47,19 +47,6 @@ def test_wrong_password_is_refused(sandbox):
     assert "wrong-password" not in page.text
 
 
-def test_wrong_code_then_rate_limit(sandbox):
-    browser = Browser(sandbox)
-    browser.get("device")
-    for _ in range(5):
-        page = browser.submit("device", user_code="BBBB-CCCC")
-        assert page.status_code == 400 and "not valid" in page.text
-    page = browser.submit("device", user_code="BBBB-CCCC")
-    assert page.status_code == 429 and "Too many" in page.text
-    # A real code is refused too while the limit lasts.
-    page = browser.submit("device", user_code=start_flow(sandbox).authorization["userCode"])
-    assert page.status_code == 429
-
-
 def test_sign_in_rate_limit(fresh_sandbox):
     flow = start_flow(fresh_sandbox)
     browser = Browser(fresh_sandbox)

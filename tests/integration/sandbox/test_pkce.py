@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 
 class Callback:
-    """A loopback callback server on a free port, like the AWS CLI's (spec §2.4)."""
+    """A loopback callback server on a free port, like the AWS CLI's."""
 
     def __init__(self) -> None:
         self.query: dict[str, str] = {}

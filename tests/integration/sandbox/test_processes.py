@@ -13,6 +13,7 @@ import time
 import pytest
 from _sandbox_flows import client, login, role_s3
 
+from sso_kit.errors import SandboxError
 from sso_kit.sandbox import Sandbox
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -75,7 +76,13 @@ def test_ensure_running_finds_the_state_file_then_the_environment(tmp_path, monk
         monkeypatch.setenv("SSO_KIT_SANDBOX_URL", spawned.url)
         by_env = Sandbox.ensure_running(state_file=tmp_path / "other.json")
         assert by_env.url == spawned.url and by_env.start_url == spawned.start_url
-        by_env.revoke_tokens()  # fault switches work through a handle found by URL
+        # Found by URL alone, a handle has no admin secret: admin calls are refused ...
+        with pytest.raises(SandboxError, match="no valid admin secret"):
+            by_env.revoke_tokens()
+        # ... unless the environment hands it over too, as `sso-kit lab` and binder do.
+        monkeypatch.setenv("SSO_KIT_SANDBOX_ADMIN_KEY", spawned.admin_key)
+        Sandbox.ensure_running(state_file=tmp_path / "other.json").revoke_tokens()
+        monkeypatch.delenv("SSO_KIT_SANDBOX_ADMIN_KEY")
         # With the same sandbox's state file at hand (as under `sso-kit lab`), the handle
         # found by URL also knows the sign-in password, so notebooks can show it.
         assert by_env.default_user is None

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from sso_kit.errors import SandboxError
-from sso_kit.sandbox.directory import Directory, default_seed, load_seed
+from sso_kit.sandbox.directory import Directory
+from sso_kit.sandbox.seed import default_seed, load_seed
 
 
 def test_default_seed_matches_the_tutorial():

@@ -8,7 +8,8 @@ import json
 import pytest
 from werkzeug.test import Client
 
-from sso_kit.sandbox.directory import default_seed
+from sso_kit.sandbox.admin.auth import SECRET_HEADER
+from sso_kit.sandbox.seed import default_seed
 from sso_kit.sandbox.server import MAX_BODY, build_app
 
 
@@ -78,12 +79,12 @@ def test_path_prefix_is_stripped():
     assert page.status_code == 200 and 'action="device"' in page.text
 
 
-def test_admin_api_needs_loopback_or_key(app):
-    remote = Client(app)
-    response = remote.post(
-        "/_sandbox/admin/reset_faults", environ_base={"REMOTE_ADDR": "203.0.113.9"}
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "203.0.113.9"])
+def test_admin_api_needs_the_secret_even_from_loopback(app, address):
+    response = post_json(
+        Client(app), "/_sandbox/admin/reset_faults", {}, environ_base={"REMOTE_ADDR": address}
     )
-    assert response.status_code == 403
+    assert response.status_code == 401 and "admin secret" in response.json["message"]
 
 
 def test_health_reports_facts_without_secrets(http):
@@ -124,10 +125,13 @@ def test_register_client_rejects_a_non_string_issuer_url(http):
 
 
 def admin_call(app, action, body):
-    return post_json(Client(app), f"/_sandbox/admin/{action}", body, environ_base=LOOPBACK)
-
-
-LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
+    return post_json(
+        Client(app),
+        f"/_sandbox/admin/{action}",
+        body,
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={SECRET_HEADER: app.auth.secret},
+    )
 
 
 @pytest.mark.parametrize("seconds", [float("nan"), float("inf"), 1e12])
