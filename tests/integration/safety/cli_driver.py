@@ -126,7 +126,98 @@ def commands(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
+def _secrets_on_disk() -> set[str]:
+    """Every token, client secret and role credential now in the caches."""
+    from sso_kit.cache import cli_cache_dir, sso_cache_dir
+
+    found: set[str] = set()
+    for folder in (sso_cache_dir(), cli_cache_dir()):
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            doc = json.loads(path.read_text())
+            creds = doc.get("Credentials", {})
+            for value in (
+                doc.get("accessToken"),
+                doc.get("refreshToken"),
+                doc.get("clientSecret"),
+                creds.get("SecretAccessKey"),
+                creds.get("SessionToken"),
+            ):
+                if value:
+                    found.add(value)
+    return found
+
+
+def debug_flow(spec: dict[str, Any]) -> dict[str, Any]:
+    """The whole tutorial flow with the learner's ``logging.basicConfig(level=DEBUG)``."""
+    import logging
+
+    log = io.StringIO()
+    logging.basicConfig(level=logging.DEBUG, stream=log, force=True)
+    from sso_kit.buckets import create_tutorial_bucket, delete_tutorial_buckets, list_buckets
+    from sso_kit.config import configure_profile
+    from sso_kit.login import login
+    from sso_kit.logout import logout
+    from sso_kit.portal import get_role_credentials, list_account_roles, list_accounts
+
+    configure_profile(
+        "p",
+        sso_session="s",
+        start_url=spec["start_url"],
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        endpoint_url=spec["url"],
+    )
+    login("p", force=True)
+    accounts = list_accounts(profile="p")
+    list_account_roles(accounts[0].account_id, profile="p")
+    credentials = get_role_credentials(profile="p")
+    create_tutorial_bucket("p")
+    list_buckets("p")
+    delete_tutorial_buckets("p")
+    secrets = _secrets_on_disk() | {credentials.secret_access_key, credentials.session_token}
+    logout("s")
+    return {"log": log.getvalue(), "secrets": sorted(secrets)}
+
+
+def debug_cli(spec: dict[str, Any]) -> dict[str, Any]:
+    """``sso-kit --debug`` for configure, login, status, ls, logout: what a learner pastes."""
+    argv_list = [
+        [
+            "--debug",
+            "configure",
+            "--profile",
+            "p",
+            "--sso-session",
+            "s",
+            "--start-url",
+            spec["start_url"],
+            "--sso-region",
+            "us-east-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "PowerUserAccess",
+            "--endpoint-url",
+            spec["url"],
+        ],
+        ["--debug", "login", "--profile", "p", "--no-browser", "--force"],
+        ["--debug", "status", "--profile", "p"],
+        ["--debug", "ls", "--profile", "p"],
+    ]
+    runs = [run(argv) for argv in argv_list]
+    secrets = _secrets_on_disk()
+    runs.append(run(["--debug", "logout", "--sso-session", "s"]))
+    return {"runs": runs, "secrets": sorted(secrets)}
+
+
 if __name__ == "__main__":
     spec = json.loads(Path(sys.argv[1]).read_text())
-    mode = {"cache_matrix": cache_matrix, "commands": commands}[spec["mode"]]
+    modes = {
+        "cache_matrix": cache_matrix,
+        "commands": commands,
+        "debug_flow": debug_flow,
+        "debug_cli": debug_cli,
+    }
+    mode = modes[spec["mode"]]
     Path(sys.argv[2]).write_text(json.dumps(mode(spec)))
