@@ -126,7 +126,239 @@ def commands(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
+def _secrets_on_disk() -> set[str]:
+    """Every token, client secret and role credential now in the caches."""
+    from sso_kit.cache import cli_cache_dir, sso_cache_dir
+
+    found: set[str] = set()
+    for folder in (sso_cache_dir(), cli_cache_dir()):
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            doc = json.loads(path.read_text())
+            creds = doc.get("Credentials", {})
+            for value in (
+                doc.get("accessToken"),
+                doc.get("refreshToken"),
+                doc.get("clientSecret"),
+                creds.get("SecretAccessKey"),
+                creds.get("SessionToken"),
+            ):
+                if value:
+                    found.add(value)
+    return found
+
+
+def debug_flow(spec: dict[str, Any]) -> dict[str, Any]:
+    """The whole tutorial flow with the learner's ``logging.basicConfig(level=DEBUG)``."""
+    import logging
+
+    log = io.StringIO()
+    logging.basicConfig(level=logging.DEBUG, stream=log, force=True)
+    from sso_kit.buckets import create_tutorial_bucket, delete_tutorial_buckets, list_buckets
+    from sso_kit.config import configure_profile
+    from sso_kit.login import login
+    from sso_kit.logout import logout
+    from sso_kit.portal import get_role_credentials, list_account_roles, list_accounts
+
+    configure_profile(
+        "p",
+        sso_session="s",
+        start_url=spec["start_url"],
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        endpoint_url=spec["url"],
+    )
+    login("p", force=True)
+    accounts = list_accounts(profile="p")
+    list_account_roles(accounts[0].account_id, profile="p")
+    credentials = get_role_credentials(profile="p")
+    create_tutorial_bucket("p")
+    list_buckets("p")
+    delete_tutorial_buckets("p")
+    secrets = _secrets_on_disk() | {credentials.secret_access_key, credentials.session_token}
+    logout("s")
+    return {"log": log.getvalue(), "secrets": sorted(secrets)}
+
+
+def debug_cli(spec: dict[str, Any]) -> dict[str, Any]:
+    """``sso-kit --debug`` for configure, login, status, ls, logout: what a learner pastes."""
+    argv_list = [
+        [
+            "--debug",
+            "configure",
+            "--profile",
+            "p",
+            "--sso-session",
+            "s",
+            "--start-url",
+            spec["start_url"],
+            "--sso-region",
+            "us-east-1",
+            "--account-id",
+            "111122223333",
+            "--role-name",
+            "PowerUserAccess",
+            "--endpoint-url",
+            spec["url"],
+        ],
+        ["--debug", "login", "--profile", "p", "--no-browser", "--force"],
+        ["--debug", "status", "--profile", "p"],
+        ["--debug", "ls", "--profile", "p"],
+    ]
+    runs = [run(argv) for argv in argv_list]
+    secrets = _secrets_on_disk()
+    runs.append(run(["--debug", "logout", "--sso-session", "s"]))
+    return {"runs": runs, "secrets": sorted(secrets)}
+
+
+def _kill_at_random(work: Any, rng: Any, low: float, high: float) -> None:
+    """Fork a child that runs ``work`` forever; SIGKILL it after a random delay."""
+    import os
+    import time
+
+    pid = os.fork()
+    if pid == 0:  # child: no cleanup handlers, no return
+        try:
+            while True:
+                work()
+        finally:
+            os._exit(1)
+    time.sleep(rng.uniform(low, high))
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _run_to_completion(work: Any) -> int:
+    """``work()`` once in a forked child (fresh connections); its exit status."""
+    import os
+
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work()
+            os._exit(0)
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".*.tmp")) if folder.is_dir() else []
+
+
+def crash_configure(spec: dict[str, Any]) -> dict[str, Any]:
+    """kill -9 at random points of configure: the config is always one whole version."""
+    import random
+
+    from sso_kit.config import BACKUP_PREFIX, config_path, configure_profile
+
+    rng = random.Random(spec["seed"])
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    original = spec["config"].encode()
+    regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-south-1"]
+
+    def write(region: str) -> None:
+        configure_profile(
+            "dev",
+            sso_session="my-sso",
+            start_url="https://d-1234567890.awsapps.com/start",
+            sso_region="us-east-1",
+            account_id="111122223333",
+            role_name="ReadOnly",
+            region=region,
+        )
+
+    valid = {hashlib.sha256(original).hexdigest()}
+    for region in regions:
+        path.write_bytes(original)
+        write(region)
+        valid.add(hashlib.sha256(path.read_bytes()).hexdigest())
+    for stale in path.parent.glob(f"config{BACKUP_PREFIX}*"):
+        stale.unlink()
+    path.write_bytes(original)
+    counter = iter(range(10**9))
+    trials = []
+    for _ in range(spec["trials"]):
+        _kill_at_random(lambda: write(regions[next(counter) % len(regions)]), rng, 0, 0.15)
+        left = _temp_files(path.parent)
+        torn = hashlib.sha256(path.read_bytes()).hexdigest() not in valid
+        status = _run_to_completion(lambda: write(rng.choice(regions)))  # the next run
+        backups = sorted(path.parent.glob(f"config{BACKUP_PREFIX}*"))
+        trials.append(
+            {
+                "torn": torn,
+                "left_after_kill": left,
+                "left_after_next_run": _temp_files(path.parent),
+                "next_run_status": status,
+                "backups": len(backups),
+                "torn_backups": sum(
+                    hashlib.sha256(b.read_bytes()).hexdigest() not in valid for b in backups
+                ),
+            }
+        )
+    return {"trials": trials}
+
+
+def crash_login(spec: dict[str, Any]) -> dict[str, Any]:
+    """kill -9 at random points of login: the token file is absent or one whole token."""
+    import random
+
+    from sso_kit.cache import load_registration, load_token, sso_cache_dir
+    from sso_kit.config import configure_profile, session_config, sso_client
+    from sso_kit.login import login
+
+    rng = random.Random(spec["seed"])
+    configure_profile(
+        "p",
+        sso_session="s",
+        start_url=spec["start_url"],
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        endpoint_url=spec["url"],
+    )
+    # Parse the service models here, once: forked children inherit them. (No request is made
+    # here, so no connection is shared with a child.)
+    sso_client("sso-oidc", session_config("p"))
+    folder = sso_cache_dir()
+    trials = []
+    for _ in range(spec["trials"]):
+        _kill_at_random(lambda: login("p", force=True), rng, 0, spec["max_delay"])
+        left = _temp_files(folder)
+        problems = []
+        for path in folder.glob("*.json") if folder.is_dir() else []:
+            try:
+                if "accessToken" in path.read_text():
+                    load_token("s")
+                elif load_registration(path.stem) is None:
+                    problems.append(f"{path.name}: unreadable registration")
+            except Exception as exc:
+                problems.append(f"{path.name}: {type(exc).__name__}")
+        status = _run_to_completion(lambda: login("p", force=True))  # the next run
+        trials.append(
+            {
+                "torn": bool(problems),
+                "problems": problems,
+                "left_after_kill": left,
+                "left_after_next_run": _temp_files(folder),
+                "next_run_status": status,
+                "token_ok_after_next_run": load_token("s") is not None,
+            }
+        )
+    return {"trials": trials}
+
+
 if __name__ == "__main__":
     spec = json.loads(Path(sys.argv[1]).read_text())
-    mode = {"cache_matrix": cache_matrix, "commands": commands}[spec["mode"]]
+    modes = {
+        "cache_matrix": cache_matrix,
+        "commands": commands,
+        "debug_flow": debug_flow,
+        "debug_cli": debug_cli,
+        "crash_configure": crash_configure,
+        "crash_login": crash_login,
+    }
+    mode = modes[spec["mode"]]
     Path(sys.argv[2]).write_text(json.dumps(mode(spec)))
