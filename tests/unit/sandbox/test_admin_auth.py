@@ -276,3 +276,26 @@ def test_wrong_login_secrets_are_slowed_down_per_source():
 def test_a_short_secret_is_refused():
     with pytest.raises(ValueError, match="at least 16"):
         AdminAuth("short")
+
+
+def test_a_tls_proxy_in_front_keeps_the_own_origin_working(http, app):
+    """A hub serves https://name and forwards plain HTTP with Host: name."""
+    response = call(
+        http,
+        base_url="http://sandbox.lab.internal",
+        Origin="https://sandbox.lab.internal",
+        **secret(app),
+    )
+    assert response.status_code == 200
+    other = call(
+        http, base_url="http://sandbox.lab.internal", Origin="https://evil.example", **secret(app)
+    )
+    assert other.status_code == 403
+
+
+def test_the_proxy_tile_lets_the_hubs_host_name_in():
+    from sso_kit.sandbox.proxy import setup_sandbox_proxy
+
+    command = setup_sandbox_proxy({"JUPYTERHUB_PUBLIC_URL": "https://hub.example.org/"})["command"]
+    assert command[command.index("--allowed-host") + 1] == "hub.example.org"
+    assert "--allowed-host" not in setup_sandbox_proxy({})["command"]
