@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Sandbox", "User", "state_file_path"]
 
 ENV_URL = "SSO_KIT_SANDBOX_URL"
+ENV_ALLOWED_HOSTS = "SSO_KIT_SANDBOX_ALLOWED_HOSTS"  # more Host names for admin calls
 ENV_ADMIN_KEY = "SSO_KIT_SANDBOX_ADMIN_KEY"  # the admin secret, for handles and `sso-kit sandbox`
 SAVE_EVERY = 2.0  # seconds between saves to --data-dir
 SAVE_RETRY_MAX = 60.0  # seconds: the longest wait between retries of a failed save

@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="NAME",
         help="another Host name admin calls may use (loopback, IP literals and the public "
-        "URL's host are always allowed)",
+        "URL's host are always allowed; also SSO_KIT_SANDBOX_ALLOWED_HOSTS, comma-separated)",
     )
     parser.add_argument("--seed", help="YAML/JSON file describing another organisation")
     parser.add_argument(
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from sso_kit.errors import SandboxError, ValidationError
-    from sso_kit.sandbox import ENV_ADMIN_KEY, Sandbox
+    from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_ALLOWED_HOSTS, Sandbox
     from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS, MIN_SECRET
 
     faults = []
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         prefix=args.prefix,
         admin_secret=secret,
-        allowed_hosts=tuple(args.allowed_host),
+        allowed_hosts=(*args.allowed_host, *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")),
     ).start()
     if args.host not in LOOPBACK_HOSTS:
         print(

@@ -92,6 +92,10 @@ def setup_sandbox_proxy(environ: Mapping[str, str] | None = None) -> dict[str, A
             "--public-url",
             "{base_url}" + PROXY_NAME + "/",
         ]
+        # The proxy passes the browser's Host on: let admin pages under the hub's name in.
+        hub = urlsplit(env.get("JUPYTERHUB_PUBLIC_URL", "").strip())
+        if hub.hostname:
+            config["command"] += ["--allowed-host", hub.hostname]
     return config
 
 

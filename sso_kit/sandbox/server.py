@@ -271,7 +271,8 @@ class SandboxApp:
             return json_response({"message": f"Bad admin request: {err}"}, 400)
         except PageError as err:
             return json_response({"message": err.message}, err.status)
-        response = json_response(result)
+        # A handler may answer with a page of its own (an HTML dashboard), else JSON.
+        response = result if isinstance(result, Response) else json_response(result)
         response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -5,8 +5,8 @@ address a request comes from proves nothing. An admin call therefore passes four
 
 1. ``Host`` names this sandbox (a loopback name, an IP literal, the public URL's host or an
    allowed host): a foreign name is a DNS-rebinding page.
-2. ``Origin`` (sent by browsers) is this sandbox's own origin, and ``Sec-Fetch-Site`` is not
-   ``cross-site``/``same-site``.
+2. ``Origin`` (sent by browsers) is this sandbox's own host and port (or the public URL's
+   origin), and ``Sec-Fetch-Site`` is not ``cross-site``/``same-site``.
 3. A POST carries ``Content-Type: application/json``. Browsers send that cross-origin only
    after a CORS preflight, which the sandbox never grants, so no-cors fetches and HTML forms
    (``text/plain``, urlencoded, multipart) are refused.
@@ -114,7 +114,12 @@ class AdminAuth:
         if origin is None:  # not sent by programs, nor by browsers on same-origin GETs
             return True
         origin = origin.strip().lower()
-        return origin == request.host_url.rstrip("/").lower() or origin in self.allowed_origins
+        if origin in self.allowed_origins:
+            return True
+        # Same host and port as the request: the sandbox's own page. The scheme may differ
+        # when a TLS proxy (a hub) forwards to it over plain HTTP.
+        parts = urlsplit(origin)
+        return parts.scheme in ("http", "https") and parts.netloc == request.host.lower()
 
     def secret_given(self, request: Request) -> bool:
         given = request.headers.get(SECRET_HEADER) or request.headers.get(LEGACY_HEADER) or ""

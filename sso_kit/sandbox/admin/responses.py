@@ -1,6 +1,7 @@
 """Admin operation handlers: the sandbox's state and a JSON body in, a JSON-able dict out.
 
-These are the fault switches and helpers behind ``Sandbox``'s methods. A handler raises
+These are the fault switches and helpers behind ``Sandbox``'s methods. A handler returns a
+dict (sent as JSON) or a werkzeug ``Response`` (a page of its own), and raises
 ``ValueError``/``KeyError``/``TypeError`` for a bad request (400) or ``PageError`` when an
 approval fails the way the web form would (its own status, e.g. 401 or 429).
 """

@@ -276,3 +276,48 @@ def test_wrong_login_secrets_are_slowed_down_per_source():
 def test_a_short_secret_is_refused():
     with pytest.raises(ValueError, match="at least 16"):
         AdminAuth("short")
+
+
+def test_a_tls_proxy_in_front_keeps_the_own_origin_working(http, app):
+    """A hub serves https://name and forwards plain HTTP with Host: name."""
+    response = call(
+        http,
+        base_url="http://sandbox.lab.internal",
+        Origin="https://sandbox.lab.internal",
+        **secret(app),
+    )
+    assert response.status_code == 200
+    other = call(
+        http, base_url="http://sandbox.lab.internal", Origin="https://evil.example", **secret(app)
+    )
+    assert other.status_code == 403
+
+
+def test_the_proxy_tile_lets_the_hubs_host_name_in():
+    from sso_kit.sandbox.proxy import setup_sandbox_proxy
+
+    command = setup_sandbox_proxy({"JUPYTERHUB_PUBLIC_URL": "https://hub.example.org/"})["command"]
+    assert command[command.index("--allowed-host") + 1] == "hub.example.org"
+    assert "--allowed-host" not in setup_sandbox_proxy({})["command"]
+
+
+def test_a_new_admin_row_gets_the_checks_and_may_answer_with_a_page(app, monkeypatch):
+    """How an instructor dashboard plugs in: one row in the table, no auth code of its own."""
+    from werkzeug.wrappers import Response
+
+    from sso_kit.sandbox.admin import urls
+
+    def page(backends, body):
+        return Response("<h1>Dashboard</h1>", mimetype="text/html")
+
+    monkeypatch.setitem(urls.url_paths, ("GET", urls.PREFIX + "dashboard"), ("Dashboard", page))
+    http = Client(app, use_cookies=False)
+    path = "/_sandbox/admin/dashboard"
+    assert call(http, path, method="GET").status_code == 401
+    assert (
+        call(http, path, method="GET", base_url="http://evil.example", **secret(app)).status_code
+        == 403
+    )
+    ok = call(http, path, method="GET", **secret(app))
+    assert ok.status_code == 200 and ok.mimetype == "text/html" and "Dashboard" in ok.text
+    assert ok.headers["Cache-Control"] == "no-store"
