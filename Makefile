@@ -5,6 +5,7 @@ PYTHON     ?= python3
 VENV       := .venv
 PY         := $(VENV)/bin/python
 PYTEST_ARGS ?=
+LAB_ARGS   ?=
 UV_VERSION := 0.13.9
 # uv itself is cached per user (outside the clone), so a second clone finds it at once.
 UV_HOME    ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sso-kit/uv-$(UV_VERSION)
@@ -84,7 +85,7 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 
 lab: $(LAB_STAMP)
-	$(PY) -m sso_kit lab
+	$(PY) -m sso_kit lab $(LAB_ARGS)
 
 sandbox: $(LAB_STAMP)
 	$(PY) -m sso_kit sandbox

@@ -30,6 +30,7 @@ from benchmarks.common import REPO, Row, machine, markdown_table
 
 #: name -> module; the order is the order of the table.
 BENCHMARKS = {
+    "install": "benchmarks.bench_install",
     "login": "benchmarks.bench_login",
     "tutorial": "benchmarks.bench_tutorial",
     "capacity": "benchmarks.bench_capacity",
