@@ -14,6 +14,7 @@ the same case a second time on the caches the cold run filled, again from a fres
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -105,10 +106,8 @@ def time_to_lab_url(installer: str, caches: Path, workdir: Path) -> float:
 
 def with_group(proc: subprocess.Popen[str], sig: int) -> None:
     """Signal the case's whole process group (make, the lab, JupyterLab), as Ctrl-C would."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def run(quick: bool, workdir: Path) -> list[Row]:
