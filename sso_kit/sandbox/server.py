@@ -90,12 +90,9 @@ class SandboxApp:
         self.prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
         self.admin_key = admin_key
         if moto_app is None:
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                create_backend_app,
-            )
+            from sso_kit.sandbox.moto_app import CachedDispatcher
 
-            moto_app = DomainDispatcherApplication(create_backend_app)
+            moto_app = CachedDispatcher()
         self.moto_app = moto_app
 
     # -- WSGI ---------------------------------------------------------------------------
