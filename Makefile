@@ -21,6 +21,10 @@ TEST_STAMP := $(VENV)/.sso-kit-test
 # purpose: a lock that pointed at a local folder would install nowhere else; set UV_INDEX_URL /
 # UV_FIND_LINKS yourself if you need a mirror). Never download a Python: use $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
+# Python caches compiled modules (.pyc) as it imports them: a machine-wide
+# PYTHONDONTWRITEBYTECODE=1 would make every start of the lab, the sandbox and each test process
+# compile moto, botocore and JupyterLab again (seconds each), so it is lifted here.
+unexport PYTHONDONTWRITEBYTECODE
 export UV_PYTHON := $(PYTHON)
 ifneq ($(PIP_CERT),)
 export SSL_CERT_FILE ?= $(PIP_CERT)
