@@ -5,6 +5,8 @@ PYTHON     ?= python3
 VENV       := .venv
 PY         := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (`make test TEST_WORKERS=0` runs in one process)
+TEST_WORKERS ?= auto
 LAB_ARGS   ?=
 UV_VERSION := 0.13.9
 # uv itself is cached per user (outside the clone), so a second clone finds it at once.
@@ -105,7 +107,7 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP) system-deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) out artifacts .pytest_cache .ruff_cache
