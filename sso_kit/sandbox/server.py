@@ -389,6 +389,8 @@ KEEP_ALIVE_CONNECTIONS = 1024
 #: A workshop's learners connect in the same second: a short listen backlog overflows and their
 #: connects wait for TCP retries (seconds), so keep a long one.
 LISTEN_BACKLOG = 1024
+#: Bytes of request line and headers (SigV4 requests send a few KiB); more is a 413.
+MAX_HEADERS = 64 * 1024
 
 
 def make_gateway() -> type:
@@ -455,6 +457,7 @@ class ServerThread:
 
         class Server(CherootServer):
             keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+            max_request_header_size = MAX_HEADERS  # cheroot's default is no limit
 
             def process_conn(self, conn: Any) -> None:
                 # cheroot hands a new connection to a worker at once, where a silent one holds

@@ -134,6 +134,13 @@ def test_underscored_header_names_are_dropped_but_s3_metadata_and_the_bearer_are
     assert "HTTP_X_AMZ_SSO_BEARER_TOKEN" not in seen
 
 
+def test_oversized_headers_are_refused(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    conn.request("GET", "/echo", headers={f"X-Big-{i}": "x" * 1000 for i in range(80)})
+    assert conn.getresponse().status == 413
+    conn.close()
+
+
 def test_a_busy_port_is_an_os_error_at_construction(server):
     with pytest.raises(OSError):
         ServerThread(echo_app, "127.0.0.1", server.port)  # type: ignore[arg-type]
