@@ -1,9 +1,9 @@
 """The floor: the same sign-in-to-S3 calls with a bare HTTP client (http.client).
 
 No boto3 session, no config files, no caches: JSON bodies written by hand, one
-http.client connection object (the sandbox, like any werkzeug server, closes the connection
-after each response, so every call connects again), and botocore's SigV4 signer only for the
-S3 call (a bare client must still sign).
+http.client connection kept alive across calls (or, with ``new_connections``, a new one for
+each call, as before the sandbox spoke HTTP/1.1 keep-alive), and botocore's SigV4 signer only
+for the S3 call (a bare client must still sign).
 Benchmark 1 compares sso_kit against this; benchmark 3 uses it as the load generator, so
 client-side overhead does not eat the two cores the sandbox is measured on.
 """
@@ -55,6 +55,7 @@ class BareClient:
     region: str = "us-east-1"
     timeout: float = 60.0
     timings: list[tuple[str, float]] = field(default_factory=list)
+    new_connections: bool = False  # close after every response: the floor as new connections
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -96,7 +97,10 @@ class BareClient:
         try:
             self.conn.request(method, path, body=data, headers=headers)
             response = self.conn.getresponse()
-            return response.status, response.getheader("Content-Type", ""), response.read()
+            answer = response.status, response.getheader("Content-Type", ""), response.read()
+            if self.new_connections:
+                self.conn.close()
+            return answer
         except (OSError, http.client.HTTPException):
             self.conn.close()  # a fresh connection next time
             raise

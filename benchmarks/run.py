@@ -1,6 +1,6 @@
 """``make bench``: run the benchmarks, print one Markdown table, write JSON and Markdown.
 
-    .venv/bin/python benchmarks/run.py            # benchmarks 1-4 (a few minutes)
+    .venv/bin/python benchmarks/run.py            # every benchmark but the suite (minutes)
     .venv/bin/python benchmarks/run.py --suite    # also time the test suite (slow)
     .venv/bin/python benchmarks/run.py --quick    # tiny sizes, to check the harness works
     .venv/bin/python benchmarks/run.py --only imports login
@@ -30,9 +30,11 @@ from benchmarks.common import REPO, Row, machine, markdown_table
 
 #: name -> module; the order is the order of the table.
 BENCHMARKS = {
+    "install": "benchmarks.bench_install",
     "login": "benchmarks.bench_login",
     "tutorial": "benchmarks.bench_tutorial",
     "capacity": "benchmarks.bench_capacity",
+    "servers": "benchmarks.bench_servers",
     "imports": "benchmarks.bench_imports",
     "suite": "benchmarks.bench_suite",
 }
@@ -81,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="just these")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="output folder")
     args = parser.parse_args(argv)
-    names = args.only or [n for n in BENCHMARKS if n != "suite" or args.suite]
+    # the test suite is opt-in (slow); so is the fresh-clone install at --quick sizes (it
+    # downloads every package cold, which no smoke test should do)
+    names = args.only or [
+        n for n in BENCHMARKS if (n != "suite" or args.suite) and not (n == "install" and args.quick)
+    ]
     meta: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "quick": args.quick,

@@ -37,7 +37,7 @@ log = logging.getLogger("sso_kit.sandbox")
 
 MAX_BODY = 64 * 1024  # our endpoints take small JSON or form bodies
 BEARER_ENVIRON = "sso_kit.bearer_token"
-SERVER_DATE_ENVIRON = "sso_kit.server_sets_date"
+SOCKET_ENVIRON = "sso_kit.socket"
 
 
 class DropConnection(Exception):
@@ -89,12 +89,9 @@ class SandboxApp:
         self.auth = AdminAuth(admin_secret or new_secret(), allowed_hosts=allowed_hosts)
         self.public_url = public_url
         if moto_app is None:
-            from moto.moto_server.werkzeug_app import (
-                DomainDispatcherApplication,
-                create_backend_app,
-            )
+            from sso_kit.sandbox.moto_app import CachedDispatcher
 
-            moto_app = DomainDispatcherApplication(create_backend_app)
+            moto_app = CachedDispatcher()
         self.moto_app = moto_app
 
     @property
@@ -115,17 +112,16 @@ class SandboxApp:
             environ["PATH_INFO"] = path = path[len(self.prefix) :] or "/"
 
         def dated_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            # The real server writes Date itself (from the same clock, see the handler).
+            # The Date header follows the sandbox clock, so the clock-skew fault shows.
             headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            if SERVER_DATE_ENVIRON not in environ:
-                headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
+            headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
             return start_response(status, headers, *exc)
 
         request = Request(environ)
         try:
             response = self.dispatch(request, path)
         except DropConnection:
-            sock = environ.get("werkzeug.socket")
+            sock = environ.get(SOCKET_ENVIRON)
             if sock is not None:
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
@@ -329,60 +325,148 @@ def build_app(
     )
 
 
-def make_request_handler() -> type:
-    """moto's handler (keeps S3 metadata headers) that also keeps ``x-amz-sso_bearer_token``.
+#: Seconds a connection may stay silent: idle between keep-alive requests, or stalled inside
+#: one. SDKs reconnect transparently when an idle connection was closed.
+IDLE_TIMEOUT = 5.0
+#: Requests served at once (a fixed pool). Idle keep-alive connections wait in a selector and
+#: hold no thread, so a room of learners needs far fewer threads than connections.
+WORKER_THREADS = 24
+#: Idle keep-alive connections kept open (one per learner's client); beyond it, close after use.
+KEEP_ALIVE_CONNECTIONS = 1024
+#: A workshop's learners connect in the same second: a short listen backlog overflows and their
+#: connects wait for TCP retries (seconds), so keep a long one.
+LISTEN_BACKLOG = 1024
+#: Bytes of request line and headers (SigV4 requests send a few KiB); more is a 413.
+MAX_HEADERS = 64 * 1024
 
-    Werkzeug's server drops header names containing ``_``; the portal's bearer header has them.
-    It is passed on under a private environ key so it cannot be confused with a dashed header.
+
+def make_gateway() -> type:
+    """cheroot's WSGI gateway, with the header rules of werkzeug's and moto's servers.
+
+    Header names with ``_`` are dropped (WSGI cannot tell ``X_Foo`` from ``X-Foo``, so one
+    could spoof the other), except moto's S3 metadata headers, which keep their spelling, and
+    the portal's ``x-amz-sso_bearer_token``, passed on under a private environ key.
     """
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from cheroot.wsgi import Gateway_10
+    from moto.core.request import (
+        PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+        environ_key_for_header,
+        should_preserve_original_header_name,
+    )
 
-    class Handler(MotoRequestHandler):
-        def make_environ(self) -> dict[str, Any]:
-            environ = super().make_environ()
-            value = self.headers.get("x-amz-sso_bearer_token")
-            if value is not None:
-                environ[BEARER_ENVIRON] = value.strip()
-            environ[SERVER_DATE_ENVIRON] = True
+    class Gateway(Gateway_10):
+        def get_environ(self) -> dict[str, Any]:
+            environ: dict[str, Any] = {
+                k: v
+                for k, v in super().get_environ().items()
+                if not k.startswith("HTTP_") and k not in ("CONTENT_TYPE", "CONTENT_LENGTH")
+            }
+            headers = [
+                (name.decode("latin-1"), value.decode("latin-1").replace("\r\n", ""))
+                for name, value in self.req.inheaders.items()
+            ]
+            preserved: dict[str, str] = {}
+            for name, value in headers:
+                if "_" not in name:
+                    environ[environ_key_for_header(name)] = value
+            for name, value in headers:
+                if name.lower() == "x-amz-sso_bearer_token":
+                    environ[BEARER_ENVIRON] = value.strip()
+                elif should_preserve_original_header_name(name):
+                    key = environ_key_for_header(name)
+                    if key not in environ:  # never in place of a dashed header
+                        environ[key] = value
+                        preserved[key] = name
+            environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = preserved
+            environ[SOCKET_ENVIRON] = self.req.conn.socket  # for the "drop" fault
             return environ
 
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            # The Date header follows the sandbox clock, so the clock-skew fault shows.
-            app = self.server.app  # type: ignore[attr-defined]
-            return formatdate(app.oidc.clock.now(), usegmt=True)
-
-        def log_request(self, code: Any = "-", size: Any = "-") -> None:
-            # Request lines can hold codes in query strings: log method + path only.
-            log.debug("%s %s -> %s", self.command, self.path.split("?", 1)[0], code)
-
-    return Handler
+    return Gateway
 
 
 class ServerThread:
-    """werkzeug's threaded server in a daemon thread (``port=0`` picks a free port)."""
+    """The sandbox's HTTP/1.1 server (cheroot) in a daemon thread (``port=0``: a free port).
 
-    def __init__(self, app: SandboxApp, host: str, port: int) -> None:
-        from werkzeug.serving import ThreadedWSGIServer
+    One process, since moto's state lives in it. Keep-alive connections, a fixed pool of
+    ``threads`` workers, and ``idle_timeout`` seconds before a silent connection is closed.
+    """
 
-        class Server(ThreadedWSGIServer):
-            # A workshop's learners connect in the same second: a short listen backlog
-            # overflows and their connects wait for TCP retries (seconds), so keep a long one.
-            request_queue_size = 1024
+    def __init__(
+        self,
+        app: SandboxApp,
+        host: str,
+        port: int,
+        *,
+        threads: int = WORKER_THREADS,
+        idle_timeout: float = IDLE_TIMEOUT,
+    ) -> None:
+        from cheroot.wsgi import Server as CherootServer
 
-        self.server = Server(host, port, app, handler=make_request_handler())
-        self.server.daemon_threads = True
+        class Server(CherootServer):
+            keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+            max_request_header_size = MAX_HEADERS  # cheroot's default is no limit
+
+            def process_conn(self, conn: Any) -> None:
+                # cheroot hands a new connection to a worker at once, where a silent one holds
+                # the thread until the timeout; let it wait in the selector until it speaks.
+                if not getattr(conn, "sso_kit_spoke", False):
+                    conn.sso_kit_spoke = True
+                    self._connections.put(conn)
+                    return
+                super().process_conn(conn)
+
+            def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
+                # a client gone mid-response, a bad request line: ours to log, at DEBUG
+                log.log(
+                    level if level > logging.INFO else logging.DEBUG, "%s", msg, exc_info=traceback
+                )
+
+        self.server = Server(
+            (host, port),
+            app,
+            numthreads=threads,
+            max=threads,
+            request_queue_size=LISTEN_BACKLOG,
+            timeout=idle_timeout,
+            shutdown_timeout=1,
+            server_name="sso-kit-sandbox",
+        )
+        self.server.gateway = make_gateway()  # cheroot's __init__ sets its own
+        # Bind now, so the port is known and errors surface here. Workers inherit daemon-ness
+        # from the thread that starts them: a daemon, so a sandbox never blocks an exit.
+        _run_in_daemon_thread(self.server.prepare)
         self.thread = threading.Thread(
-            target=self.server.serve_forever, name="sso-kit-sandbox", daemon=True
+            target=self.server.serve, name="sso-kit-sandbox", daemon=True
         )
 
     @property
     def port(self) -> int:
-        return int(self.server.server_address[1])
+        return int(self.server.bind_addr[1])
 
     def start(self) -> None:
         self.thread.start()
 
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop accepting and close connections; an in-flight call may finish in the background
+        (cheroot would otherwise wait for it, and moto's first signed call takes seconds)."""
+        stopper = threading.Thread(target=self.server.stop, name="sso-kit-stop", daemon=True)
+        stopper.start()
+        stopper.join(timeout)
+        self.thread.join(timeout=timeout)
+
+
+def _run_in_daemon_thread(fn: Any) -> None:
+    """``fn()`` in a daemon thread, waited for; its exception is raised here."""
+    failed: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # re-raised in the caller below
+            failed.append(exc)
+
+    thread = threading.Thread(target=target, name="sso-kit-sandbox-start", daemon=True)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]

@@ -33,7 +33,14 @@ def test_every_benchmark_ran_without_failing(quick_results):
     failed = [r for r in document["rows"] if r["case"] == "benchmark failed"]
     assert failed == [] and code == 0
     names = {r["benchmark"] for r in document["rows"]}
-    assert names == {"login→buckets", "tutorial", "sandbox capacity", "import cost", "test suite"}
+    assert names == {
+        "login→buckets",
+        "tutorial",
+        "sandbox capacity",
+        "sandbox serving",
+        "import cost",
+        "test suite",
+    }
 
 
 def test_rows_are_well_formed(quick_results):
@@ -53,8 +60,9 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
     _, document, _ = quick_results
     cases = {(r["benchmark"], r["case"]): r for r in document["rows"]}
     login = [r for (b, _), r in cases.items() if b == "login→buckets"]
-    assert len(login) == 4 and all(r["value"] is not None for r in login), login
-    assert login[0]["ratio"] == 1.0 and login[1]["goal"] == "≤ 3× floor"
+    assert len(login) == 5 and all(r["value"] is not None for r in login), login
+    assert login[0]["ratio"] == 1.0 and login[1]["goal"] == "≤ 2× floor"
+    assert login[4]["case"] == "floor, a new connection per call"
     capacity = [c for b, c in cases if b == "sandbox capacity"]
     for n in (2, 4):
         assert f"{n} learners: errors" in capacity
@@ -64,6 +72,11 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
     assert "4 learners over 1 s: throughput" in capacity
     if Path("/proc/net/netstat").exists():
         assert "4 learners: listen-queue overflows" in capacity
+    serving = {c for b, c in cases if b == "sandbox serving"}
+    for label in ("before: werkzeug, new connection per call", "now: cheroot keep-alive + cached dispatch"):
+        assert f"8 at once, {label}: errors" in serving
+        assert cases[("sandbox serving", f"8 at once, {label}: errors")]["value"] == 0
+        assert f"8 at once, {label}: server CPU per flow" in serving
     tutorial = [c for b, c in cases if b == "tutorial"]
     assert "notebook 00_start_here" in tutorial
     assert any(c.startswith("slowest cell: 00_start_here #") for c in tutorial), tutorial

@@ -26,33 +26,41 @@ def _name(req: str) -> str:
     return re.split(r"[<>=!\[ ;]", req, maxsplit=1)[0].lower().replace("_", "-")
 
 
-def _pip_section(path: Path) -> list[str]:
-    env = yaml.safe_load(path.read_text())
-    return next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+def _locked_versions() -> dict[str, str]:
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    return {_name(p["name"]): p["version"] for p in lock["package"] if "version" in p}
 
 
-def test_binder_environment_lists_the_same_requirements_as_pyproject():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    assert {_name(r) for r in _pip_section(BINDER / "environment.yml")} == {
-        _name(r) for r in pyproject
-    }
+def _binder_pins() -> dict[str, str]:
+    pins = {}
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            requirement = line.split(";", 1)[0].strip()
+            assert "==" in requirement, f"binder/requirements.txt must pin exactly: {line!r}"
+            name, version = requirement.split("==", 1)
+            pins[_name(name)] = version.strip()
+    return pins
 
 
-def test_binder_environment_matches_the_top_level_environment_line_for_line():
-    """Same names *and* the same version bounds, so Binder and conda users get one kit."""
-    assert sorted(_pip_section(BINDER / "environment.yml")) == sorted(
-        _pip_section(ROOT / "environment.yml")
-    )
-    top = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    binder = yaml.safe_load((BINDER / "environment.yml").read_text())["dependencies"]
-    assert [d for d in binder if isinstance(d, str)] == [d for d in top if isinstance(d, str)]
+def test_binder_installs_the_locked_versions_of_every_runtime_requirement():
+    """binder/requirements.txt is uv.lock's runtime set (`make lock` writes it): same versions."""
+    pins = _binder_pins()
+    locked = _locked_versions()
+    assert pins, "binder/requirements.txt is empty: run `make lock`"
+    assert {name: locked.get(name) for name in pins} == pins, "stale: run `make lock`"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert {_name(r) for r in pyproject["dependencies"]} <= set(pins)
+    # the test tools stay out of the image
+    assert "pytest" not in pins and "playwright" not in pins
 
 
-def test_binder_environment_pins_python_and_does_not_install_the_repo_itself():
+def test_binder_environment_pins_python_and_leaves_packages_to_the_lock():
     env = yaml.safe_load((BINDER / "environment.yml").read_text())
     assert any(str(d).startswith("python=3.") for d in env["dependencies"])
-    # `-e .` here is resolved relative to binder/ by some conda front-ends: postBuild does it
-    assert not [r for r in _pip_section(BINDER / "environment.yml") if r.startswith(("-", "."))]
+    # unpinned pip names here would be resolved afresh, apart from the lock
+    assert not [d for d in env["dependencies"] if isinstance(d, dict)]
+    assert "-r binder/requirements.txt" in (BINDER / "postBuild").read_text()
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

@@ -1,0 +1,146 @@
+"""The sandbox's HTTP layer (ServerThread) on real loopback sockets, with a small echo app.
+
+Keep-alive, the idle timeout for silent or stalled connections, the bounded worker pool, and
+the header rules (underscored names dropped, except S3 metadata and the portal's bearer).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+from typing import Any
+
+import pytest
+
+from sso_kit.sandbox.server import BEARER_ENVIRON, ServerThread
+
+#: generous: the server must close long before this, or the test fails
+WAIT = 30.0
+
+
+def echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Answers with the request's header-derived environ keys, as JSON."""
+    seen = {
+        k: v
+        for k, v in environ.items()
+        if k.startswith(("HTTP_", "CONTENT_"))
+        or k in (BEARER_ENVIRON, "moto.preserved_header_names")
+    }
+    body = json.dumps(seen).encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+@pytest.fixture
+def server():
+    srv = ServerThread(echo_app, "127.0.0.1", 0, threads=4, idle_timeout=1.0)  # type: ignore[arg-type]
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def _get(conn: http.client.HTTPConnection, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    conn.request("GET", "/echo", headers=headers or {})
+    response = conn.getresponse()
+    assert response.status == 200
+    return json.loads(response.read())
+
+
+def test_one_connection_serves_many_requests_over_http_1_1(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    _get(conn)
+    first_socket = conn.sock
+    assert first_socket is not None, "the server closed the connection after one response"
+    for _ in range(5):
+        _get(conn)
+    assert conn.sock is first_socket
+    conn.close()
+
+
+def _closed_by_server(sock: socket.socket) -> bool:
+    """True when the server closes the connection (EOF or reset) before WAIT seconds."""
+    sock.settimeout(WAIT)
+    try:
+        while sock.recv(4096):
+            pass  # a 408 or similar answer may come first
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+    return True
+
+
+def test_a_silent_connection_is_closed_after_the_idle_timeout(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        assert _closed_by_server(sock)
+
+
+def test_a_request_stalled_half_way_through_its_headers_is_closed(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"GET /echo HTTP/1.1\r\nHost: x\r\n")  # no blank line: never finishes
+        assert _closed_by_server(sock)
+
+
+def test_an_idle_keep_alive_connection_is_closed_and_the_client_reconnects(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    _get(conn)
+    assert conn.sock is not None
+    assert _closed_by_server(conn.sock)
+    conn.close()
+    _get(conn)  # http.client connects again, as SDKs do
+
+
+def test_many_silent_connections_hold_no_thread_and_others_are_still_served():
+    """More silent connections than workers, with a long idle timeout: a request still passes."""
+    server = ServerThread(echo_app, "127.0.0.1", 0, threads=4, idle_timeout=WAIT)  # type: ignore[arg-type]
+    server.start()
+    before = threading.active_count()
+    silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(60)]
+    try:
+        # were each silent connection given a worker, this would wait WAIT seconds and fail
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT / 3)
+        _get(conn)
+        conn.close()
+        # a thread per connection would add 60; the fixed pool adds none
+        assert threading.active_count() <= before + 2
+    finally:
+        for sock in silent:
+            sock.close()
+        server.stop()
+
+
+def test_underscored_header_names_are_dropped_but_s3_metadata_and_the_bearer_are_kept(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    seen = _get(
+        conn,
+        {
+            "X-Amz-Date": "20260101T000000Z",
+            "X_Amz_Date": "spoofed",
+            "X-Forwarded_For": "spoofed",
+            "x-amz-meta-my_key": "kept",
+            "x-amz-sso_bearer_token": " the-token ",
+        },
+    )
+    conn.close()
+    assert seen["HTTP_X_AMZ_DATE"] == "20260101T000000Z"
+    assert "HTTP_X_FORWARDED_FOR" not in seen
+    assert seen["HTTP_X_AMZ_META_MY_KEY"] == "kept"
+    assert seen["moto.preserved_header_names"] == {"HTTP_X_AMZ_META_MY_KEY": "X-Amz-Meta-My_Key"}
+    assert seen[BEARER_ENVIRON] == "the-token"
+    assert "HTTP_X_AMZ_SSO_BEARER_TOKEN" not in seen
+
+
+def test_oversized_headers_are_refused(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    conn.request("GET", "/echo", headers={f"X-Big-{i}": "x" * 1000 for i in range(80)})
+    assert conn.getresponse().status == 413
+    conn.close()
+
+
+def test_a_busy_port_is_an_os_error_at_construction(server):
+    with pytest.raises(OSError):
+        ServerThread(echo_app, "127.0.0.1", server.port)  # type: ignore[arg-type]
