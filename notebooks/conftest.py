@@ -25,7 +25,7 @@ def _is_notebook(item: pytest.Item) -> bool:
 
 
 def _kernel_environment() -> dict[str, str | None]:
-    from sso_kit.tutorial import isolated_home_env
+    from sso_kit.course.runner import isolated_home_env
 
     if "sandbox" not in _state:
         from sso_kit.sandbox import Sandbox

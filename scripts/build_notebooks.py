@@ -30,7 +30,7 @@ role_name: str = ""  # empty: PowerUserAccess when offered, else the first role
 interactive: Optional[bool] = None  # None: click the widgets, unless SSO_KIT_HEADLESS is 1"""
 
 SETUP = """\
-from sso_kit.ui.steps import setup
+from sso_kit.course import setup
 
 kit = setup(use_sandbox=use_sandbox, start_url=start_url, sso_region=sso_region,
             sso_session=sso_session, profile=profile, account_id=account_id,
@@ -105,7 +105,7 @@ NOTEBOOKS["00_start_here"] = [
         "sandbox. The cell below lists the tools this tutorial uses. The terminal equivalent "
         "is `python --version; aws --version`."
     ),
-    code("from sso_kit.ui.steps import environment_report\n\nprint(environment_report(kit))"),
+    code("from sso_kit.course import environment_report\n\nprint(environment_report(kit))"),
     md(
         "## What just happened\n\nThe kit looked for a running sandbox (the `SSO_KIT_SANDBOX_URL` "
         "variable, then `~/.sso-kit/sandbox.json`) and started one in the background if there "
@@ -114,7 +114,7 @@ NOTEBOOKS["00_start_here"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import endpoint_answers, self_check\n\n"
+        "from sso_kit.course import endpoint_answers, self_check\n\n"
         "self_check(not kit.use_sandbox or endpoint_answers(kit.endpoint_url),\n"
         "           'The sandbox answers at ' + str(kit.endpoint_url) + '.',\n"
         "           'The sandbox does not answer. Run `make lab` (or `sso-kit sandbox`) and re-run.',\n"
@@ -169,7 +169,7 @@ NOTEBOOKS["01_identity_center"] = [
         "nothing twice. With real AWS it tells you what to do in the console instead."
     ),
     code(
-        "from sso_kit.ui.steps import administer_identity_center\n\n"
+        "from sso_kit.course import administer_identity_center\n\n"
         "print(administer_identity_center(kit, new_user, permission_set))"
     ),
     md(
@@ -179,7 +179,7 @@ NOTEBOOKS["01_identity_center"] = [
         "list-permission-sets`, `sso-admin list-account-assignments-for-principal`)."
     ),
     code(
-        "from sso_kit.ui.steps import identity_center_overview\n\nprint(identity_center_overview(kit))"
+        "from sso_kit.course import identity_center_overview\n\nprint(identity_center_overview(kit))"
     ),
     md(
         "## What just happened, and who signs in next\n\n"
@@ -194,7 +194,7 @@ NOTEBOOKS["01_identity_center"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import identity_center_ready, self_check\n\n"
+        "from sso_kit.course import identity_center_ready, self_check\n\n"
         "ok, detail = identity_center_ready(kit, new_user, permission_set)\n"
         "self_check(ok, detail, detail, interactive=kit.interactive)"
     ),
@@ -223,13 +223,13 @@ NOTEBOOKS["02_gather_info"] = [
         "*Access keys* dialog and pick the *IAM Identity Center credentials* option: both "
         "values are listed there. `aws configure sso` asks for exactly these two."
     ),
-    code("from sso_kit.ui.steps import check_portal_values\n\nprint(check_portal_values(kit))"),
+    code("from sso_kit.course import check_portal_values\n\nprint(check_portal_values(kit))"),
     md(
         "## Break it on purpose\n\nA start URL copied from the browser often ends in `#/`, "
         "and some people paste `http://`. Try a few values:"
     ),
     code(
-        "from sso_kit.ui.steps import try_start_url\n\n"
+        "from sso_kit.course import try_start_url\n\n"
         "for candidate in ['https://my-sso-portal.awsapps.com/start/#/', "
         "'http://my-sso-portal.awsapps.com/start', 'my-sso-portal']:\n"
         "    print(try_start_url(candidate))"
@@ -240,7 +240,7 @@ NOTEBOOKS["02_gather_info"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import portal_values_ok, self_check\n\n"
+        "from sso_kit.course import portal_values_ok, self_check\n\n"
         "ok, detail = portal_values_ok(kit)\n"
         "self_check(ok, detail, detail, interactive=kit.interactive)"
     ),
@@ -269,7 +269,7 @@ NOTEBOOKS["03_create_buckets"] = [
     ),
     code(
         "from sso_kit.ui import ActionPanel\n"
-        "from sso_kit.ui.steps import create_admin_buckets\n\n"
+        "from sso_kit.course import create_admin_buckets\n\n"
         "panel = ActionPanel(f'Create {bucket_count} tutorial buckets',\n"
         "                    lambda: create_admin_buckets(kit, bucket_count),\n"
         "                    render=lambda names: '\\n'.join(names) or 'nothing to do',\n"
@@ -285,7 +285,7 @@ NOTEBOOKS["03_create_buckets"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import self_check, tutorial_buckets_exist\n\n"
+        "from sso_kit.course import self_check, tutorial_buckets_exist\n\n"
         "ok, detail = tutorial_buckets_exist(kit)\n"
         "self_check(ok, detail, 'Click the button above to create the buckets.',\n"
         "           interactive=kit.interactive)"
@@ -312,14 +312,14 @@ NOTEBOOKS["04_install_cli"] = [
         "`aws sso login` command. This kit does the login itself and writes the token where "
         "version 2 would, so both versions, boto3 and botocore all use it."
     ),
-    code("from sso_kit.ui.steps import tool_versions\n\nprint(tool_versions())"),
+    code("from sso_kit.course import tool_versions\n\nprint(tool_versions())"),
     md(
         "## What just happened\n\nThe cell ran `aws --version` if an `aws` command was found, "
         "and read the installed boto3 and botocore versions."
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import sdk_supports_sso_session, self_check\n\n"
+        "from sso_kit.course import sdk_supports_sso_session, self_check\n\n"
         "ok, detail = sdk_supports_sso_session()\n"
         "self_check(ok, detail, detail, interactive=kit.interactive)"
     ),
@@ -351,7 +351,7 @@ NOTEBOOKS["05_configure_profile"] = [
     ),
     code(
         "from sso_kit.ui import ProfileForm\n"
-        "from sso_kit.ui.steps import remember_original_config\n\n"
+        "from sso_kit.course import remember_original_config\n\n"
         "remember_original_config()\n"
         "form = ProfileForm(start_url=kit.start_url, sso_region=kit.sso_region,\n"
         "                   sso_session=kit.sso_session, profile=kit.profile,\n"
@@ -370,7 +370,7 @@ NOTEBOOKS["05_configure_profile"] = [
     ),
     md("## Self-check: can botocore read it?"),
     code(
-        "from sso_kit.ui.steps import profile_ready, self_check\n\n"
+        "from sso_kit.course import profile_ready, self_check\n\n"
         "ok, detail = profile_ready(kit.profile)\n"
         "self_check(ok, detail, detail + ' Fill in the form and click Save profile.',\n"
         "           interactive=kit.interactive)"
@@ -421,7 +421,7 @@ NOTEBOOKS["06_login"] = [
     ),
     code(
         "from sso_kit.ui import LoginPanel\n"
-        "from sso_kit.ui.steps import sign_in_hint\n\n"
+        "from sso_kit.course import sign_in_hint\n\n"
         "print(sign_in_hint(kit))\n"
         "login_panel = LoginPanel(profile=kit.profile)\n"
         "if not kit.interactive:\n"
@@ -450,7 +450,7 @@ NOTEBOOKS["06_login"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import logged_in_with_role, self_check\n\n"
+        "from sso_kit.course import logged_in_with_role, self_check\n\n"
         "ok, detail = logged_in_with_role(kit.profile)\n"
         "self_check(ok, detail, detail, interactive=kit.interactive)"
     ),
@@ -474,7 +474,7 @@ NOTEBOOKS["07_s3_commands"] = [
         "credentials of the chosen role (`GetRoleCredentials`) and signs the S3 request with "
         "them. The table below does exactly that through boto3."
     ),
-    code("from sso_kit.ui.steps import ensure_buckets\n\nprint(ensure_buckets(kit))"),
+    code("from sso_kit.course import ensure_buckets\n\nprint(ensure_buckets(kit))"),
     code(
         "from sso_kit.ui import BucketTable\n\n"
         "table = BucketTable(kit.profile)\n"
@@ -483,14 +483,14 @@ NOTEBOOKS["07_s3_commands"] = [
         "table"
     ),
     md("The same from the `aws` command, if one is installed:"),
-    code("from sso_kit.ui.steps import run_aws_s3_ls\n\nprint(run_aws_s3_ls(kit.profile))"),
+    code("from sso_kit.course import run_aws_s3_ls\n\nprint(run_aws_s3_ls(kit.profile))"),
     md(
         "## What just happened\n\nNo access key was stored anywhere. The role credentials "
         "lived only in memory and expire on their own within hours."
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import self_check, tutorial_buckets_visible\n\n"
+        "from sso_kit.course import self_check, tutorial_buckets_visible\n\n"
         "ok, detail = tutorial_buckets_visible(kit)\n"
         "self_check(ok, detail, detail + ' Click List my buckets.', interactive=kit.interactive)"
     ),
@@ -527,7 +527,7 @@ NOTEBOOKS["08_logout"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import logged_out, self_check\n\n"
+        "from sso_kit.course import logged_out, self_check\n\n"
         "ok, detail = logged_out(kit.profile)\n"
         "self_check(ok, detail, detail + ' Click Log out.', interactive=kit.interactive)"
     ),
@@ -557,7 +557,7 @@ NOTEBOOKS["09_clean_up"] = [
     ),
     code(
         "from sso_kit.ui import LoginPanel\n"
-        "from sso_kit.ui.steps import clean_up_needs_login\n\n"
+        "from sso_kit.course import clean_up_needs_login\n\n"
         "login_panel = LoginPanel(profile=kit.profile)\n"
         "if not kit.interactive and clean_up_needs_login(kit, delete_buckets=delete_buckets):\n"
         "    login_panel.run_headless()\n"
@@ -565,7 +565,7 @@ NOTEBOOKS["09_clean_up"] = [
     ),
     code(
         "from sso_kit.ui import ActionPanel\n"
-        "from sso_kit.ui.steps import clean_up\n\n"
+        "from sso_kit.course import clean_up\n\n"
         "cleanup = ActionPanel('Clean up now', lambda: clean_up(kit, delete_buckets=delete_buckets,\n"
         "                                                         keep_profile=keep_profile),\n"
         "                      css_class='sso-clean-up', button_style='danger')\n"
@@ -580,7 +580,7 @@ NOTEBOOKS["09_clean_up"] = [
     ),
     md("## Self-check"),
     code(
-        "from sso_kit.ui.steps import config_restored, self_check\n\n"
+        "from sso_kit.course import config_restored, self_check\n\n"
         "ok, detail = config_restored(keep_profile=keep_profile)\n"
         "self_check(ok, detail, detail + ' Click Clean up now.', interactive=kit.interactive)"
     ),

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sso_kit import events
 from sso_kit.errors import ConfigError, ConfigWriteError, ProfileNotFoundError
 from sso_kit.validate import (
     validate_account_id,
@@ -321,7 +322,8 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
                 f"Could not write {path} ({exc.strerror}); the original is untouched.",
                 hint="Check free space and that the directory is writable, then try again.",
             ) from None
-        return shown, backup, created, True
+    events.publish("config")
+    return shown, backup, created, True
 
 
 def _section_text(profile: str, sso_session: str) -> str:

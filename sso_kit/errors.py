@@ -17,6 +17,7 @@ __all__ = [
     "CacheError",
     "ConfigError",
     "ConfigWriteError",
+    "EnvironmentProblemError",
     "LoginCancelledError",
     "LoginError",
     "NotLoggedInError",
@@ -25,6 +26,9 @@ __all__ = [
     "SandboxError",
     "SsoKitError",
     "ValidationError",
+    "aws_error",
+    "exit_code_table",
+    "format_exit_codes",
     "redact",
 ]
 
@@ -43,11 +47,26 @@ def redact(text: str) -> str:
     return _SECRET_KEYS.sub(lambda m: f"{m.group(1)}{m.group(2)}***", str(text))
 
 
+def aws_error(exc: BaseException) -> tuple[str, str]:
+    """``(code, message)`` of an AWS error answer (botocore ``ClientError``), message redacted.
+
+    Both are ``""`` for anything that carries no AWS error answer (a network error, a bug), so
+    callers can write ``code, message = aws_error(exc)`` and compare ``code`` directly.
+    """
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    if not isinstance(error, dict):
+        return "", ""
+    return str(error.get("Code") or ""), redact(str(error.get("Message") or ""))
+
+
 class SsoKitError(Exception):
     """Base class. ``str(err)`` is a complete sentence plus the next step."""
 
     #: CLI exit code for this family of errors (documented in ``sso-kit --help``).
     exit_code = 1
+    #: What the exit code means, in a few words (the ``sso-kit --help`` table).
+    exit_meaning = "unexpected error"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.message = redact(message)
@@ -59,6 +78,7 @@ class ValidationError(SsoKitError, ValueError):
     """A value typed by the learner is not valid; nothing was written."""
 
     exit_code = 2
+    exit_meaning = "invalid input"
 
     def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
         self.field = field
@@ -69,6 +89,7 @@ class ConfigError(SsoKitError):
     """The AWS config file is missing something or cannot be parsed."""
 
     exit_code = 3
+    exit_meaning = "config problem"
 
 
 class ProfileNotFoundError(ConfigError):
@@ -83,18 +104,21 @@ class CacheError(SsoKitError):
     """A token, registration or credential cache file is unreadable or corrupt."""
 
     exit_code = 4
+    exit_meaning = "bad token cache"
 
 
 class NotLoggedInError(SsoKitError):
     """There is no usable SSO token for this session; log in first."""
 
     exit_code = 4
+    exit_meaning = "not logged in"
 
 
 class LoginError(SsoKitError):
     """The login flow failed."""
 
     exit_code = 5
+    exit_meaning = "login failed"
 
 
 class AuthorizationDeniedError(LoginError):
@@ -113,15 +137,51 @@ class PortalError(SsoKitError):
     """The AWS access portal (accounts, roles, role credentials) refused a call."""
 
     exit_code = 6
+    exit_meaning = "portal refused"
 
 
 class BucketError(SsoKitError):
     """An S3 call of the tutorial failed."""
 
     exit_code = 7
+    exit_meaning = "S3 failed"
 
 
 class SandboxError(SsoKitError):
     """The offline sandbox could not be started, found or reached."""
 
     exit_code = 8
+    exit_meaning = "sandbox problem"
+
+
+class EnvironmentProblemError(SsoKitError):
+    """``sso-kit doctor`` found a problem in the environment (tools, variables, files)."""
+
+    exit_code = 9
+    exit_meaning = "environment problem (doctor)"
+
+
+#: Exit codes that belong to no error class.
+_OTHER_EXIT_CODES = {0: "success", 130: "interrupted"}
+
+
+def exit_code_table() -> dict[int, str]:
+    """Every exit code of ``sso-kit`` -> its meaning, built from the error classes."""
+    table: dict[int, list[str]] = {}
+    pending: list[type[SsoKitError]] = [SsoKitError]
+    while pending:
+        cls = pending.pop(0)
+        meanings = table.setdefault(cls.exit_code, [])
+        if cls.exit_meaning not in meanings:
+            meanings.append(cls.exit_meaning)
+        pending += cls.__subclasses__()
+    codes = {**_OTHER_EXIT_CODES, **{code: " / ".join(m) for code, m in table.items()}}
+    return dict(sorted(codes.items()))
+
+
+def format_exit_codes(codes: list[int] | None = None, *, per_line: int = 4) -> str:
+    """The ``exit codes:`` epilog of ``sso-kit --help`` (all codes, or just ``codes``)."""
+    table = exit_code_table()
+    items = [f"{code} {table[code]}" for code in (codes if codes is not None else table)]
+    rows = [" · ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
+    return "exit codes:\n" + "\n".join(f"  {row}" for row in rows)

@@ -29,15 +29,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from sso_kit import cache
+from sso_kit import cache, events
 from sso_kit.config import SessionConfig, session_config, sso_client
 from sso_kit.errors import (
     AuthorizationDeniedError,
     AuthorizationExpiredError,
     LoginCancelledError,
     LoginError,
-    redact,
+    aws_error,
 )
+from sso_kit.home import kit_home
+from sso_kit.net import LOOPBACK_HOST
 
 __all__ = [
     "DeviceLogin",
@@ -108,7 +110,7 @@ def token_is_fresh(cfg: SessionConfig, now: datetime | None = None) -> cache.Sso
 def _lock(cfg: SessionConfig) -> Any:
     from filelock import FileLock
 
-    directory = Path.home() / ".sso-kit" / "locks"
+    directory = kit_home() / "locks"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
     # Not thread-local: a notebook panel may start a login on one thread and finish it on
@@ -117,10 +119,9 @@ def _lock(cfg: SessionConfig) -> Any:
 
 
 def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
-    message = getattr(exc, "response", {}).get("Error", {}).get("Message", "")
+    code, message = aws_error(exc)
     return LoginError(
-        f"{operation} failed for {cfg.label}: {code} {redact(message)}".rstrip(),
+        f"{operation} failed for {cfg.label}: {code or type(exc).__name__} {message}".rstrip(),
         hint="Check the start URL and SSO region (sso-kit status), then log in again.",
     )
 
@@ -230,6 +231,7 @@ class _Flow:
             registration_expires_at=reg["expiresAt"],
             refresh_token=response.get("refreshToken"),
         )
+        events.publish("login")
         return LoginResult(
             cfg.sso_session,
             cfg.start_url,
@@ -342,7 +344,7 @@ class DeviceLogin(_Flow):
         return result
 
     def _handle_error(self, exc: Exception) -> None:
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        code = aws_error(exc)[0]
         if code == "AuthorizationPendingException":
             self._network_failures = 0
             if self.pending and self._clock() > self.pending.expires_at + timedelta(seconds=30):
@@ -432,7 +434,7 @@ class PkceLogin(_Flow):
 
         # Bind before anything is shown, so the redirect always has somewhere to land.
         try:
-            server = HTTPServer(("127.0.0.1", 0), Callback)
+            server = HTTPServer((LOOPBACK_HOST, 0), Callback)
         except OSError as exc:
             raise LoginError(
                 f"Could not start the local login callback ({exc.strerror}).",
@@ -441,7 +443,7 @@ class PkceLogin(_Flow):
         try:
             server.timeout = 0.5
             port = server.server_address[1]
-            redirect_uri = f"http://127.0.0.1:{port}/oauth/callback"
+            redirect_uri = f"http://{LOOPBACK_HOST}:{port}/oauth/callback"
             self._registration = self._register(
                 grantTypes=list(PKCE_GRANTS),
                 redirectUris=[PKCE_REDIRECT],
@@ -518,8 +520,7 @@ class PkceLogin(_Flow):
                 code=received["code"],
             )
         except Exception as exc:
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-            if code == "ExpiredTokenException":
+            if aws_error(exc)[0] == "ExpiredTokenException":
                 raise AuthorizationExpiredError(
                     f"The browser login for {self.config.label} expired.",
                     hint=f"Run {self.config.login_hint} again.",

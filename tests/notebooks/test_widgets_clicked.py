@@ -11,7 +11,7 @@ import pytest
 
 from sso_kit.config import config_path, read_profile
 from sso_kit.ui import AccountRolePicker, BucketTable, LoginPanel, LogoutPanel, ProfileForm
-from sso_kit.ui.steps import remember_original_config, restore_original_config, setup
+from sso_kit.course import remember_original_config, restore_original_config, setup
 
 pytestmark = pytest.mark.integration
 
@@ -94,7 +94,7 @@ def test_learner_clicks_through_steps_05_to_09(sandbox):
 
     # 09: log in again, clean up, config back byte for byte
     from sso_kit.ui import ActionPanel
-    from sso_kit.ui.steps import clean_up, config_restored
+    from sso_kit.course import clean_up, config_restored
 
     _approve_when_pending(LoginPanel(profile=kit.profile), sandbox)
     cleanup = ActionPanel("Clean up now", lambda: clean_up(kit))

@@ -15,8 +15,8 @@ from botocore.tokens import SSOTokenProvider
 from botocore.utils import SSOTokenLoader
 
 from sso_kit import explain as public_explain
-from sso_kit.doctor import explain as doctor_explain
-from sso_kit.explainer import RULES, UNKNOWN, Explanation, explain
+from sso_kit.diagnose import explain as doctor_explain
+from sso_kit.diagnose.explainer import RULES, UNKNOWN, Explanation, explain
 
 
 def _raised(fn):

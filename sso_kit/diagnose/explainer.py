@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sso_kit.errors import redact
+from sso_kit.errors import aws_error, redact
 
 __all__ = ["RULES", "Explanation", "Rule", "explain"]
 
@@ -446,10 +446,9 @@ def _text_of(error_or_text: BaseException | str) -> str:
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         parts.append(f"{type(exc).__name__}: {exc}")
-        response = getattr(exc, "response", None)
-        if isinstance(response, dict):
-            error = response.get("Error") or {}
-            parts.append(f"{error.get('Code', '')} {error.get('Message', '')}")
+        code, message = aws_error(exc)
+        if code or message:
+            parts.append(f"{code} {message}")
         exc = exc.__cause__ or exc.__context__
     return "\n".join(parts)
 

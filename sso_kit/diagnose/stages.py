@@ -25,15 +25,37 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sso_kit.errors import redact
-from sso_kit.explainer import Explanation, explain
+from sso_kit.diagnose.explainer import Explanation, explain
+from sso_kit.errors import (
+    BucketError,
+    CacheError,
+    ConfigError,
+    EnvironmentProblemError,
+    PortalError,
+    aws_error,
+    redact,
+)
 
-__all__ = ["EXIT_CODES", "STAGES", "Explanation", "Finding", "Report", "doctor", "explain"]
+__all__ = ["EXIT_CODES", "STAGES", "STAGE_TITLES", "Explanation", "Finding", "Report", "doctor", "explain"]
 
 Status = Literal["ok", "warning", "problem"]
 STAGES = ("environment", "config", "token", "credentials", "s3")
-#: ``sso-kit doctor`` exit code = the code of the earliest stage with a problem (0 if none).
-EXIT_CODES = {"environment": 9, "config": 3, "token": 4, "credentials": 6, "s3": 7}
+#: ``sso-kit doctor`` exit code = the code of the earliest stage with a problem (0 if none),
+#: taken from the error class a problem in that stage stands for.
+EXIT_CODES = {
+    "environment": EnvironmentProblemError.exit_code,
+    "config": ConfigError.exit_code,
+    "token": CacheError.exit_code,
+    "credentials": PortalError.exit_code,
+    "s3": BucketError.exit_code,
+}
+STAGE_TITLES = {
+    "environment": "environment",
+    "config": "config",
+    "token": "token cache",
+    "credentials": "role credentials",
+    "s3": "S3",
+}
 MIN_BOTOCORE = (1, 29, 10)  # first botocore that reads [sso-session] sections
 REFRESH_WINDOW = timedelta(minutes=15)  # botocore refreshes (or gives up) inside this window
 SKEW_WARNING = timedelta(seconds=60)
@@ -784,7 +806,7 @@ class _Doctor:
                 accessToken=self.token["accessToken"],
             )
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
+            code = aws_error(exc)[0]
             if code == "UnauthorizedException":
                 self.add(
                     "credentials.unauthorized",
@@ -951,7 +973,7 @@ class _Doctor:
         try:
             buckets = s3.list_buckets().get("Buckets", [])
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("AccessDenied", "403"):
+            if aws_error(exc)[0] in ("AccessDenied", "403"):
                 self.add(
                     "s3.access_denied",
                     "s3",

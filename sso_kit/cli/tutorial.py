@@ -7,7 +7,7 @@ from typing import Any
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sso_kit.tutorial import main_run
+    from sso_kit.course.runner import main_run
 
     return main_run(args)
 

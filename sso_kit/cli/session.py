@@ -12,13 +12,11 @@ import argparse
 import sys
 from typing import Any
 
-from sso_kit.errors import NotLoggedInError
+from sso_kit.errors import NotLoggedInError, format_exit_codes
 
 __all__ = ["register"]
 
-EXIT_CODES = """exit codes:
-  0 success · 2 invalid input · 3 config problem · 4 not logged in / bad cache
-  5 login failed · 6 portal refused · 7 S3 failed · 130 interrupted"""
+EXIT_CODES = format_exit_codes([0, 2, 3, 4, 5, 6, 7, 130])
 
 
 def _parser(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:

@@ -25,7 +25,7 @@ from sso_kit.errors import SsoKitError, redact
 __all__ = ["NOTEBOOKS_DIR", "StepResult", "TutorialFailed", "notebook_paths", "run_tutorial"]
 
 #: The notebooks folder of a source checkout (the kit is used from a clone, see README).
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 #: Seconds one cell may run before papermill gives up (login waits at most a few seconds
 #: against the auto-approving sandbox; real AWS is never used headless unless asked).

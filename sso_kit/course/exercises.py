@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sso_kit.doctor import Finding, Report, doctor
+from sso_kit.diagnose import Finding, Report, doctor
 
 __all__ = ["EXERCISES", "Exercise", "Practice"]
 

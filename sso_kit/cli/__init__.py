@@ -1,0 +1,67 @@
+"""``sso-kit``: a thin command-line adapter over the sso_kit API.
+
+Exit codes come from the error classes (``sso_kit.errors.exit_code_table``): each
+:class:`~sso_kit.errors.SsoKitError` subclass carries its code and meaning. Errors print one line, ``sso-kit: error: <reason and next step>``, on stderr.
+
+Each command family lives in its own module of this package with a ``register(subparsers)``
+function, imported here by name: a typo is an ImportError, never a missing command. Those
+modules import only the standard library at top level and defer boto3, moto and jupyter to
+their handlers, so ``sso-kit --help`` stays cheap. Nothing imports ``sso_kit.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sso_kit import __version__
+from sso_kit.cli import diagnose, lab, session, tutorial
+from sso_kit.errors import SsoKitError, format_exit_codes
+from sso_kit.sandbox import commands as sandbox
+
+# The command families, in the order ``sso-kit --help`` lists them.
+FAMILIES = (
+    session,  # configure, migrate, login, status, ls, logout
+    sandbox,  # sandbox
+    diagnose,  # doctor, explain
+    tutorial,  # tutorial run
+    lab,  # lab
+)
+
+EPILOG = format_exit_codes()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sso-kit",
+        description="Learn IAM Identity Center -> AWS CLI -> Amazon S3, with an offline sandbox.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sso-kit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for family in FAMILIES:
+        family.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "func", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except SsoKitError as exc:
+        print(f"sso-kit: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sso-kit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
