@@ -43,6 +43,7 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
