@@ -4,6 +4,8 @@ A running cell never sees widget clicks (ipykernel queues comm messages behind i
 panel never waits inside a cell: "Log in" starts the device authorization and a background
 thread polls with :meth:`DeviceLogin.poll_once`, updating widgets (never printing) as it goes.
 Headless runs call :meth:`LoginPanel.run_headless`, which does the same and waits for the thread.
+Between logins the status line is a view of the kernel's session state, so a logout in another
+widget (or a login in a terminal) shows here with no click.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import ipywidgets as widgets
 
 from sso_kit.errors import LoginCancelledError, LoginError
 from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.session import SessionState
 
 
 def qr_svg(data: str) -> bytes:
@@ -60,8 +63,11 @@ class LoginPanel(widgets.VBox):
         device_login: Callable[[str | None, str | None], Any] = _device_login,
         clock: Callable[[], float] = time.time,
         tick: float = 1.0,
+        state: SessionState | None = None,
     ) -> None:
         self.profile, self.sso_session = profile, sso_session
+        self.state = state or SessionState.shared(profile, sso_session)
+        self._shown_logged_in = False
         self._factory, self._clock, self._tick = device_login, clock, tick
         self._flow: Any = None
         self._thread: threading.Thread | None = None
@@ -99,6 +105,21 @@ class LoginPanel(widgets.VBox):
                 self.status,
             ]
         )
+        self.state.observe_changes(lambda _state: self._follow_state())
+        self._follow_state()
+
+    def _follow_state(self) -> None:
+        """Between logins, show what the session state says (never while a login runs)."""
+        if self.running:
+            return
+        state = self.state
+        if state.logged_in:
+            until = _local_time(state.status.expires_at)
+            self.status.show(f"Logged in ({state.label}) until {until}.", "ok")
+            self._shown_logged_in = True
+        elif self._shown_logged_in or state.reason == "logout":
+            self.status.show(f"Logged out ({state.label}). Click Log in to sign in again.", "warn")
+            self._shown_logged_in = False
 
     # -- flow -------------------------------------------------------------------------------
     @property
@@ -209,6 +230,7 @@ class LoginPanel(widgets.VBox):
         self.user_code.value = ""
         who = result.sso_session or self.sso_session or self.profile
         self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
+        self._shown_logged_in = True
         for callback in self.on_success:
             with self.status.guard():
                 callback(result)
