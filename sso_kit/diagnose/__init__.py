@@ -6,6 +6,16 @@ checks this), and never logs in, refreshes or rewrites a cache file.
 from __future__ import annotations
 
 from sso_kit.diagnose.explainer import Explanation, explain
-from sso_kit.diagnose.stages import EXIT_CODES, STAGE_TITLES, STAGES, Finding, Report, doctor
+from sso_kit.diagnose.report import EXIT_CODES, STAGE_TITLES, STAGES, Finding, Report
+from sso_kit.diagnose.stages import doctor
 
-__all__ = ["EXIT_CODES", "STAGES", "STAGE_TITLES", "Explanation", "Finding", "Report", "doctor", "explain"]
+__all__ = [
+    "EXIT_CODES",
+    "STAGES",
+    "STAGE_TITLES",
+    "Explanation",
+    "Finding",
+    "Report",
+    "doctor",
+    "explain",
+]
