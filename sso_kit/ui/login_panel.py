@@ -2,7 +2,8 @@
 
 A running cell never sees widget clicks (ipykernel queues comm messages behind it), so the
 panel never waits inside a cell: "Log in" starts the device authorization and a background
-thread polls with :meth:`DeviceLogin.poll_once`, updating widgets (never printing) as it goes.
+thread runs the library's own wait loop (:meth:`DeviceLogin.wait`, the one :func:`sso_kit.login`
+uses), updating widgets (never printing) after each nap.
 Headless runs call :meth:`LoginPanel.run_headless`, which does the same and waits for the thread.
 Between logins the status line is a view of the kernel's session state, so a logout in another
 widget (or a login in a terminal) shows here with no click.
@@ -130,8 +131,8 @@ class LoginPanel(widgets.VBox):
     def start(self) -> Any:
         """Start the device authorization, show it, and poll in the background.
 
-        Every DeviceLogin call runs on the one worker thread (the session lock it takes is
-        per-thread); this waits only for StartDeviceAuthorization, one HTTP call.
+        The flow runs on one worker thread (its session lock is not thread-local, see
+        :mod:`sso_kit.login`); this waits only for StartDeviceAuthorization, one HTTP call.
         """
         if self.running:
             self.status.show("A login is already waiting for approval.", "warn")
@@ -193,28 +194,24 @@ class LoginPanel(widgets.VBox):
         self.countdown.description = f"{int(left) // 60}:{int(left) % 60:02d}"
         return left
 
+    def _on_tick(self) -> None:
+        """After each nap of the wait loop: move the countdown, give up when it reaches 0."""
+        if self._update_countdown() <= 0:
+            raise LoginError(
+                "The user code expired before it was approved.",
+                hint="Click Log in to get a new code.",
+            )
+
     def _poll(self) -> None:
-        """Background thread: one CreateToken per interval until a result, an error or Cancel."""
+        """Background thread: the flow's wait loop until a result, an error or Cancel."""
         try:
-            next_poll = 0.0
-            while not self._cancel.is_set():
-                now = self._clock()
-                if now >= next_poll:
-                    result = self._flow.poll_once()
-                    if result is not None:
-                        self._finish(result)
-                        return
-                    interval = getattr(self._flow, "interval", None) or self.pending.interval
-                    next_poll = self._clock() + float(interval)
-                if self._update_countdown() <= 0:
-                    raise LoginError(
-                        "The user code expired before it was approved.",
-                        hint="Click Log in to get a new code.",
-                    )
-                self._cancel.wait(min(self._tick, max(next_poll - self._clock(), 0.0)))
-            if hasattr(self._flow, "cancel"):
-                self._flow.cancel()  # on this thread, which holds the session lock
-            raise LoginCancelledError("Login cancelled.", hint="Click Log in to start again.")
+            try:
+                result = self._flow.wait(self._cancel, on_tick=self._on_tick, nap=self._tick)
+            except LoginCancelledError:
+                raise LoginCancelledError(
+                    "Login cancelled.", hint="Click Log in to start again."
+                ) from None
+            self._finish(result)
         except BaseException as exc:  # shown in the panel; the thread must not die silently
             self.error = exc
             self.status.error(exc)
