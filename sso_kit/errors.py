@@ -68,28 +68,32 @@ class SsoKitError(Exception):
     #: What the exit code means, in a few words (the ``sso-kit --help`` table).
     exit_meaning = "unexpected error"
 
+    def __init_subclass__(
+        cls, *, exit_code: int | None = None, meaning: str | None = None, **kw: object
+    ) -> None:
+        """``class X(SsoKitError, exit_code=3, meaning="config problem")`` sets both."""
+        super().__init_subclass__(**kw)
+        if exit_code is not None:
+            cls.exit_code = exit_code
+        if meaning is not None:
+            cls.exit_meaning = meaning
+
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         self.message = redact(message)
         self.hint = redact(hint) if hint else None
         super().__init__(self.message if not self.hint else f"{self.message} {self.hint}")
 
 
-class ValidationError(SsoKitError, ValueError):
+class ValidationError(SsoKitError, ValueError, exit_code=2, meaning="invalid input"):
     """A value typed by the learner is not valid; nothing was written."""
-
-    exit_code = 2
-    exit_meaning = "invalid input"
 
     def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
         self.field = field
         super().__init__(message, hint=hint)
 
 
-class ConfigError(SsoKitError):
+class ConfigError(SsoKitError, exit_code=3, meaning="config problem"):
     """The AWS config file is missing something or cannot be parsed."""
-
-    exit_code = 3
-    exit_meaning = "config problem"
 
 
 class ProfileNotFoundError(ConfigError):
@@ -100,25 +104,16 @@ class ConfigWriteError(ConfigError):
     """The config file could not be written; the original is untouched."""
 
 
-class CacheError(SsoKitError):
+class CacheError(SsoKitError, exit_code=4, meaning="bad token cache"):
     """A token, registration or credential cache file is unreadable or corrupt."""
 
-    exit_code = 4
-    exit_meaning = "bad token cache"
 
-
-class NotLoggedInError(SsoKitError):
+class NotLoggedInError(SsoKitError, exit_code=4, meaning="not logged in"):
     """There is no usable SSO token for this session; log in first."""
 
-    exit_code = 4
-    exit_meaning = "not logged in"
 
-
-class LoginError(SsoKitError):
+class LoginError(SsoKitError, exit_code=5, meaning="login failed"):
     """The login flow failed."""
-
-    exit_code = 5
-    exit_meaning = "login failed"
 
 
 class AuthorizationDeniedError(LoginError):
@@ -133,32 +128,20 @@ class LoginCancelledError(LoginError):
     """Login was cancelled (Cancel button, Ctrl-C)."""
 
 
-class PortalError(SsoKitError):
+class PortalError(SsoKitError, exit_code=6, meaning="portal refused"):
     """The AWS access portal (accounts, roles, role credentials) refused a call."""
 
-    exit_code = 6
-    exit_meaning = "portal refused"
 
-
-class BucketError(SsoKitError):
+class BucketError(SsoKitError, exit_code=7, meaning="S3 failed"):
     """An S3 call of the tutorial failed."""
 
-    exit_code = 7
-    exit_meaning = "S3 failed"
 
-
-class SandboxError(SsoKitError):
+class SandboxError(SsoKitError, exit_code=8, meaning="sandbox problem"):
     """The offline sandbox could not be started, found or reached."""
 
-    exit_code = 8
-    exit_meaning = "sandbox problem"
 
-
-class EnvironmentProblemError(SsoKitError):
+class EnvironmentProblemError(SsoKitError, exit_code=9, meaning="environment problem (doctor)"):
     """``sso-kit doctor`` found a problem in the environment (tools, variables, files)."""
-
-    exit_code = 9
-    exit_meaning = "environment problem (doctor)"
 
 
 #: Exit codes that belong to no error class.

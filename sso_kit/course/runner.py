@@ -77,21 +77,19 @@ def notebook_paths(
 
 @contextmanager
 def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, remove) environment variables; the kernels inherit them."""
-    saved = {key: os.environ.get(key) for key in values}
-    try:
+    """Set (or, for None, remove) environment variables; the kernels inherit them.
+
+    ``mock.patch.dict`` puts the whole environment back afterwards, whatever happened.
+    """
+    from unittest import mock
+
+    with mock.patch.dict(os.environ):
         for key, value in values.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def isolated_home_env(home: Path) -> dict[str, str | None]:

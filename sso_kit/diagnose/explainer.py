@@ -46,150 +46,41 @@ class Rule:
 
 
 # Order matters: the first matching rule wins, so specific texts come before generic ones.
+# fmt: off
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "token.refresh_failed",
-        (r"Token has expired and refresh failed", r"Refreshing token failed during the"),
-    ),
+    Rule("token.refresh_failed", (r"Token has expired and refresh failed", r"Refreshing token failed during the")),
     Rule("token.no_refresh", (r"Unable to refresh SSO token: missing keys",)),
-    Rule(
-        "config.sso_region_wrong",
-        (
-            r"\(InvalidRequestException\) when calling the StartDeviceAuthorization operation",
-            r"Invalid grant provided",
-        ),
-    ),
-    Rule(
-        "token.invalid_grant",
-        (
-            r"InvalidGrantException",
-            r"Invalid refresh token provided",
-            r"invalid_grant",
-        ),
-    ),
+    Rule("config.sso_region_wrong", (r"\(InvalidRequestException\) when calling the StartDeviceAuthorization operation", r"Invalid grant provided")),
+    Rule("token.invalid_grant", (r"InvalidGrantException", r"Invalid refresh token provided", r"invalid_grant")),
     Rule("token.missing", (r"Error loading SSO Token: Token for (?P<name>.+?) does not exist",)),
     Rule("token.invalid", (r"Error loading SSO Token: Token for (?P<name>.+?) is invalid",)),
-    Rule(
-        "session.expired",
-        (r"The SSO session associated with this profile has expired or is otherwise invalid",),
-    ),
-    Rule(
-        "credentials.unauthorized",
-        (
-            r"\(UnauthorizedException\) when calling the \w+ operation",
-            r"Session token not found or invalid",
-        ),
-    ),
-    Rule(
-        "credentials.no_access",
-        (r"\(ForbiddenException\) when calling the GetRoleCredentials operation", r"No access$"),
-    ),
-    Rule(
-        "portal.no_assignments",
-        (
-            r"No AWS accounts are available to you",
-            r"No roles are available for the account",
-        ),
-    ),
-    Rule(
-        "login.pkce_callback",
-        (
-            r"run this command again with the '--use-device-code' option",
-            r"Unable to initialize the OAuth 2\.0 authorization callback handler",
-            r"ERR_CONNECTION_REFUSED",
-            r"127\.0\.0\.1:\d+/oauth/callback",
-        ),
-    ),
-    Rule(
-        "login.expired",
-        (
-            r"The pending authorization to retrieve an SSO token has expired",
-            r"\(ExpiredTokenException\) when calling the CreateToken operation",
-        ),
-    ),
-    Rule(
-        "config.start_url_invalid",
-        (
-            r"The sso_start_url must use the https scheme",
-            r"Not a valid Start URL",
-            r"Could not resolve start URL",
-            r"Failed to resolve start URL",
-            r"Invalid start url provided",
-            r"\(InvalidRequestException\) when calling the RegisterClient operation",
-        ),
-    ),
-    Rule(
-        "config.session_missing",
-        (
-            r"The specified sso-session does not exist: \"(?P<name>[^\"]*)\"",
-            r"sso_session configuration does not exist",
-        ),
-    ),
+    Rule("session.expired", (r"The SSO session associated with this profile has expired or is otherwise invalid",)),
+    Rule("credentials.unauthorized", (r"\(UnauthorizedException\) when calling the \w+ operation", r"Session token not found or invalid")),
+    Rule("credentials.no_access", (r"\(ForbiddenException\) when calling the GetRoleCredentials operation", r"No access$")),
+    Rule("portal.no_assignments", (r"No AWS accounts are available to you", r"No roles are available for the account")),
+    Rule("login.pkce_callback", (r"run this command again with the '--use-device-code' option", r"Unable to initialize the OAuth 2\.0 authorization callback handler", r"ERR_CONNECTION_REFUSED", r"127\.0\.0\.1:\d+/oauth/callback")),
+    Rule("login.expired", (r"The pending authorization to retrieve an SSO token has expired", r"\(ExpiredTokenException\) when calling the CreateToken operation")),
+    Rule("config.start_url_invalid", (r"The sso_start_url must use the https scheme", r"Not a valid Start URL", r"Could not resolve start URL", r"Failed to resolve start URL", r"Invalid start url provided", r"\(InvalidRequestException\) when calling the RegisterClient operation")),
+    Rule("config.session_missing", (r"The specified sso-session does not exist: \"(?P<name>[^\"]*)\"", r"sso_session configuration does not exist")),
     Rule("config.inconsistent", (r"The value for (?P<key>\w+) is inconsistent between profile",)),
-    Rule(
-        "config.sso_incomplete",
-        (
-            r"Missing the following required SSO configuration values",
-            r"is configured to use SSO but is missing required configuration",
-            r"is configured to use the SSO token provider but is missing the following",
-            r"Missing required configuration: sso_region",
-        ),
-    ),
+    Rule("config.sso_incomplete", (r"Missing the following required SSO configuration values", r"is configured to use SSO but is missing required configuration", r"is configured to use the SSO token provider but is missing the following", r"Missing required configuration: sso_region")),
     Rule("config.profile_missing", (r"The config profile \((?P<name>[^)]*)\) could not be found",)),
     Rule("config.region_missing", (r"You must specify a region",)),
-    Rule(
-        "config.sso_region_invalid",
-        (r"Provided region_name '(?P<name>[^']*)' doesn't match a supported format",),
-    ),
-    Rule(
-        "env.static_keys",
-        (
-            r"InvalidClientTokenId",
-            r"The security token included in the request is invalid",
-            r"InvalidAccessKeyId",
-            r"The AWS Access Key Id you provided does not exist in our records",
-        ),
-    ),
-    Rule(
-        "credentials.cached_after_logout",
-        (
-            r"ExpiredToken",
-            r"The provided token has expired",
-            r"stay valid until they expire",
-        ),
-    ),
+    Rule("config.sso_region_invalid", (r"Provided region_name '(?P<name>[^']*)' doesn't match a supported format",)),
+    Rule("env.static_keys", (r"InvalidClientTokenId", r"The security token included in the request is invalid", r"InvalidAccessKeyId", r"The AWS Access Key Id you provided does not exist in our records")),
+    Rule("credentials.cached_after_logout", (r"ExpiredToken", r"The provided token has expired", r"stay valid until they expire")),
     Rule("logout.global", (r"aws sso logout",)),
-    Rule(
-        "clock.skew",
-        (
-            r"RequestTimeTooSkewed",
-            r"The difference between the request time and the current time is too large",
-            r"Signature expired: .* is now earlier than",
-            r"Signature not yet current",
-        ),
-    ),
-    Rule(
-        "env.aws_cli_v1",
-        (
-            r"argument operation: Invalid choice, valid choices are",
-            r"argument subcommand: Invalid choice",
-        ),
-    ),
+    Rule("clock.skew", (r"RequestTimeTooSkewed", r"The difference between the request time and the current time is too large", r"Signature expired: .* is now earlier than", r"Signature not yet current")),
+    Rule("env.aws_cli_v1", (r"argument operation: Invalid choice, valid choices are", r"argument subcommand: Invalid choice")),
     Rule("env.botocore_old", (r"Unknown service: '(sso|sso-oidc)'",)),
     Rule("credentials.none", (r"Unable to locate credentials",)),
     Rule("token.unreadable", (r"\[Errno 13\] Permission denied: '[^']*\.aws/(sso|cli)/cache",)),
     Rule("s3.access_denied", (r"\(AccessDenied\) when calling the ListBuckets operation",)),
     Rule("net.tls", (r"SSL validation failed for", r"CERTIFICATE_VERIFY_FAILED")),
     Rule("net.proxy", (r"Failed to connect to proxy URL",)),
-    Rule(
-        "net.unreachable",
-        (
-            r"Could not connect to the endpoint URL",
-            r"Connect timeout on endpoint URL",
-            r"Failed to establish a new connection",
-        ),
-    ),
+    Rule("net.unreachable", (r"Could not connect to the endpoint URL", r"Connect timeout on endpoint URL", r"Failed to establish a new connection")),
 )
+# fmt: on
 
 UNKNOWN = Explanation(
     "unknown",

@@ -9,18 +9,32 @@ from sso_kit import events
 from sso_kit.ui.badges import StatusBadge
 from sso_kit.ui.session import SessionState
 
+START_URL = "https://x.awsapps.com/start"
+
+
+def _profile(profile, session):
+    from sso_kit.config import configure_profile
+
+    configure_profile(profile, sso_session=session, start_url=START_URL, sso_region="us-east-1")
+
+
+def _token(session):
+    """A token file as any tool writes it (the library's own writer; no event is sent)."""
+    from sso_kit import cache
+
+    cache.save_token(session, start_url=START_URL, region="us-east-1",
+                     access_token="not-a-real-token", client_id="client",
+                     client_secret="not-a-real-secret",
+                     expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
+                     registration_expires_at="2099-01-01T00:00:00Z")  # fmt: skip
+
 
 def _fake(state):
     def status(profile, session):
-        return types.SimpleNamespace(
-            profile=profile,
-            sso_session=session,
-            logged_in=state["logged_in"],
-            expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
-            refreshable=False,
-            message="Not logged in to s. Run sso-kit login.",
-            token_path=None,
-        )
+        until = datetime.now(timezone.utc) + timedelta(hours=1)
+        return types.SimpleNamespace(profile=profile, sso_session=session, expires_at=until,
+                                     logged_in=state["logged_in"], refreshable=False,
+                                     message="Not logged in to s. Run sso-kit login.")  # fmt: skip
 
     return status
 
@@ -53,22 +67,11 @@ def test_a_status_error_becomes_the_message_not_an_exception():
 
 def test_shared_state_follows_library_events(isolated_aws_home):
     from sso_kit import cache
-    from sso_kit.config import configure_profile
 
-    configure_profile("p", sso_session="s", start_url="https://x.awsapps.com/start",
-                      sso_region="us-east-1")  # fmt: skip
+    _profile("p", "s")
     state = SessionState.shared("p")
     assert state is SessionState.shared("p") and not state.logged_in
-    cache.save_token(
-        "s",
-        start_url="https://x.awsapps.com/start",
-        region="us-east-1",
-        access_token="not-a-real-token",
-        expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
-        client_id="client",
-        client_secret="not-a-real-secret",
-        registration_expires_at="2099-01-01T00:00:00Z",
-    )
+    _token("s")
     events.publish("login")
     assert state.logged_in and state.reason == "login"
     cache.token_cache_path("s").unlink()
@@ -79,23 +82,11 @@ def test_shared_state_follows_library_events(isolated_aws_home):
 def test_shared_state_notices_a_token_written_by_another_process(isolated_aws_home):
     import time
 
-    from sso_kit import cache
-    from sso_kit.config import configure_profile
 
-    configure_profile("q", sso_session="t", start_url="https://x.awsapps.com/start",
-                      sso_region="us-east-1")  # fmt: skip
+    _profile("q", "t")
     state = SessionState.shared("q")
     assert not state.logged_in
-    cache.save_token(  # no event: as if `aws sso login` wrote it in a terminal
-        "t",
-        start_url="https://x.awsapps.com/start",
-        region="us-east-1",
-        access_token="not-a-real-token",
-        expires_at=datetime.now(timezone.utc) + timedelta(hours=1),
-        client_id="client",
-        client_secret="not-a-real-secret",
-        registration_expires_at="2099-01-01T00:00:00Z",
-    )
+    _token("t")  # no event: as if `aws sso login` wrote it in a terminal
     deadline = time.monotonic() + 30
     while not state.logged_in:
         assert time.monotonic() < deadline, "the watcher never saw the new token file"
