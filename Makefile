@@ -111,6 +111,7 @@ lint: $(TEST_STAMP)
 
 test: $(TEST_STAMP) system-deps
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 clean:

@@ -30,7 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Write build/notebooks/*.ipynb from the text sources before collection."""
     if hasattr(config, "workerinput"):  # an xdist worker: the controller built them
         return
-    from sso_kit.tutorial import build_notebooks
+    from sso_kit.course.runner import build_notebooks
 
     shutil.rmtree(BUILT_NOTEBOOKS, ignore_errors=True)
     build_notebooks(BUILT_NOTEBOOKS)
@@ -41,7 +41,7 @@ def _is_notebook(item: pytest.Item) -> bool:
 
 
 def _kernel_environment() -> dict[str, str | None]:
-    from sso_kit.tutorial import isolated_home_env
+    from sso_kit.course.runner import isolated_home_env
 
     if "sandbox" not in _state:
         from sso_kit.sandbox import Sandbox

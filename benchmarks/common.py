@@ -70,7 +70,7 @@ def home_env(home: Path) -> dict[str, str]:
     child processes because botocore fixes its SSO token cache folder from HOME when it is
     first imported, so changing HOME inside a process that already imported it has no effect.
     """
-    from sso_kit.tutorial import isolated_home_env
+    from sso_kit.course.runner import isolated_home_env
 
     env = dict(os.environ)
     for key, value in isolated_home_env(home).items():

@@ -61,13 +61,13 @@ _LAZY: dict[str, str] = {
     "delete_tutorial_buckets": "buckets",
     "logout": "logout",
     "status": "status",
-    # doctor.py: diagnosis and the error explainer
-    "doctor": "doctor",
-    "explain": "doctor",
+    # diagnose/: diagnosis and the error explainer
+    "doctor": "diagnose",
+    "explain": "diagnose",
     # sandbox/: the offline IAM Identity Center
     "Sandbox": "sandbox",
-    # tutorial.py: papermill batch runner
-    "run_tutorial": "tutorial",
+    # course/runner.py: papermill batch runner
+    "run_tutorial": "course.runner",
 }
 
 __all__ = [
@@ -91,7 +91,7 @@ __all__ = [
 
 
 class _Package(types.ModuleType):
-    """Keeps ``sso_kit.login`` (and logout, status, doctor) the function, not its module.
+    """Keeps ``sso_kit.login`` (and logout, status) the function, not its module.
 
     Importing a submodule makes Python set it as an attribute of the package, which would
     replace the public function of the same name once anything imports ``sso_kit.login``.

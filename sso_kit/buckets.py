@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sso_kit.errors import BucketError, NotLoggedInError, ValidationError, redact
+from sso_kit.errors import BucketError, NotLoggedInError, ValidationError, aws_error, redact
 
 __all__ = [
     "TAG_KEY",
@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 TAG_KEY, TAG_VALUE = "created-by", "sso-kit"
+TUTORIAL_PREFIX = "sso-kit-tutorial-"  # every bucket the kit creates starts with this
 T = TypeVar("T")
 
 
@@ -76,8 +77,7 @@ def _call(profile: str, action: str, fn: Callable[[], T]) -> T:
             hint=f"Run sso-kit login --profile {profile}.",
         ) from None
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        message = redact(exc.response.get("Error", {}).get("Message", ""))
+        code, message = aws_error(exc)
         if code in ("UnauthorizedException", "ForbiddenException"):
             hint = f"Run sso-kit login --profile {profile}, or check the account and role."
         elif code in ("AccessDenied", "AccessDeniedException"):
@@ -103,7 +103,7 @@ def list_buckets(profile: str) -> list[Bucket]:
 
 def create_tutorial_bucket(profile: str, name: str | None = None) -> str:
     """Create a bucket tagged ``created-by=sso-kit`` and return its name."""
-    name = name or f"sso-kit-tutorial-{secrets.token_hex(4)}"
+    name = name or f"{TUTORIAL_PREFIX}{secrets.token_hex(4)}"
     client = s3_client(profile)
     region = client.meta.region_name
     kwargs: dict[str, Any] = {"Bucket": name}
@@ -127,7 +127,7 @@ def _is_tutorial_bucket(client: Any, profile: str, name: str) -> bool:
         try:
             return client.get_bucket_tagging(Bucket=name).get("TagSet", [])
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchTagSet", "NoSuchBucket"):
+            if aws_error(exc)[0] in ("NoSuchTagSet", "NoSuchBucket"):
                 return []
             raise
 

@@ -305,11 +305,6 @@ class SsoToken:
         reg = self.registration_expires_at
         return reg is not None and reg > (now or utc_now())
 
-    @property
-    def has_refresh_token(self) -> bool:
-        return bool(self.refresh_token)
-
-
 def load_token(session_name_or_start_url: str) -> SsoToken | None:
     """Read a token file written by sso_kit, botocore or the AWS CLI (None if absent).
 

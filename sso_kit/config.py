@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sso_kit import events
 from sso_kit.errors import ConfigError, ConfigWriteError, ProfileNotFoundError
 from sso_kit.files import (
     NotRegularFileError,
@@ -427,7 +428,8 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
             atomic_write(path, new.encode("utf-8"), mode, check=parses)
         except OSError as exc:
             raise _write_error(path, exc) from None
-        return shown, backup, created, True
+    events.publish("config")
+    return shown, backup, created, True
 
 
 def _section_text(profile: str, sso_session: str) -> str:

@@ -6,44 +6,44 @@ then CreateToken polls. :class:`DeviceLogin` exposes one poll step (``poll_once`
 injected time. The person is shown the code through an ``on_pending`` callback: the CLI prints
 it, the notebook panel renders it, tests record it.
 
-PKCE (``method="pkce"``): a callback listener on 127.0.0.1 is bound before the URL is shown,
-the S256 challenge and ``state`` are checked, and the wait ends after 10 minutes.
+PKCE (``method="pkce"``): :class:`sso_kit.pkce.PkceLogin`, a loopback callback on 127.0.0.1.
 
-A per-session file lock keeps two concurrent logins of one session from opening two
-authorizations: the second waits, then reuses the token the first one wrote.
+One login path: the session configuration is resolved once (``session_config``) and the
+resolved :class:`~sso_kit.config.SessionConfig` is handed to the flow object, as botocore's
+token providers do; :func:`login` (the CLI, headless runs) and the notebook panel both drive a
+:class:`DeviceLogin` and its ``wait`` loop.
+
+One lock rule: each flow owns a per-session file lock, taken by :meth:`_Flow.acquire` (or by
+``start``) and released when the flow ends, fails or is cancelled. It is not thread-local, so
+a panel may start on one thread and finish on another. A second login of the same session
+either waits for the first and reuses its token (:func:`login`) or is refused at once (panel).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import html
-import secrets
 import threading
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from sso_kit import cache
+from sso_kit import cache, events
 from sso_kit.config import SessionConfig, session_config, sso_client
 from sso_kit.errors import (
     AuthorizationDeniedError,
     AuthorizationExpiredError,
     LoginCancelledError,
     LoginError,
-    redact,
+    aws_error,
 )
+from sso_kit.home import kit_home
 
 __all__ = [
     "DeviceLogin",
     "LoginResult",
     "PendingAuthorization",
-    "PkceLogin",
     "login",
     "token_is_fresh",
 ]
@@ -108,19 +108,16 @@ def token_is_fresh(cfg: SessionConfig, now: datetime | None = None) -> cache.Sso
 def _lock(cfg: SessionConfig) -> Any:
     from filelock import FileLock
 
-    directory = Path.home() / ".sso-kit" / "locks"
+    directory = kit_home() / "locks"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
-    # Not thread-local: a notebook panel may start a login on one thread and finish it on
-    # another, and the lock must be released wherever the login ends.
     return FileLock(str(directory / f"login-{name}.lock"), thread_local=False)
 
 
 def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code", type(exc).__name__)
-    message = getattr(exc, "response", {}).get("Error", {}).get("Message", "")
+    code, message = aws_error(exc)
     return LoginError(
-        f"{operation} failed for {cfg.label}: {code} {redact(message)}".rstrip(),
+        f"{operation} failed for {cfg.label}: {code or type(exc).__name__} {message}".rstrip(),
         hint="Check the start URL and SSO region (sso-kit status), then log in again.",
     )
 
@@ -135,12 +132,14 @@ class _Flow:
         profile: str | None = None,
         sso_session: str | None = None,
         *,
+        config: SessionConfig | None = None,
         clock: Callable[[], datetime] = cache.utc_now,
         sleep: Callable[[float], Any] | None = None,
         client: Any = None,
         lock: bool = True,
     ) -> None:
-        self.config = session_config(profile, sso_session)
+        #: resolved once; pass ``config`` to reuse a resolution made by the caller
+        self.config = config or session_config(profile, sso_session)
         self._clock = clock
         self._cancelled = threading.Event()
         self._sleep = sleep or (lambda seconds: self._cancelled.wait(seconds))
@@ -154,18 +153,28 @@ class _Flow:
             self._client = sso_client("sso-oidc", self.config)
         return self._client
 
-    def _acquire(self, timeout: float) -> None:
+    def acquire(self, timeout: float) -> bool:
+        """Take the session lock (no-op when held); False when another login kept it."""
         from filelock import Timeout
 
         if self._lock is None or self._lock.is_locked:
-            return
+            return True
         try:
             self._lock.acquire(timeout=timeout)
         except Timeout:
+            return False
+        return True
+
+    def _acquire(self, timeout: float) -> None:
+        if not self.acquire(timeout):
             raise LoginError(
                 f"Another login for {self.config.label} is already waiting for approval.",
                 hint="Finish or cancel that one first, then try again.",
-            ) from None
+            )
+
+    def release(self) -> None:
+        """Give the session lock back (flows do this themselves when they end)."""
+        self._release()
 
     def _release(self) -> None:
         if self._lock is not None and self._lock.is_locked:
@@ -230,6 +239,7 @@ class _Flow:
             registration_expires_at=reg["expiresAt"],
             refresh_token=response.get("refreshToken"),
         )
+        events.publish("login")
         return LoginResult(
             cfg.sso_session,
             cfg.start_url,
@@ -255,17 +265,8 @@ class _Flow:
 class DeviceLogin(_Flow):
     """The OAuth device flow as separate steps: ``start()``, ``poll_once()``, ``wait()``."""
 
-    def __init__(
-        self,
-        profile: str | None = None,
-        sso_session: str | None = None,
-        *,
-        clock: Callable[[], datetime] = cache.utc_now,
-        sleep: Callable[[float], Any] | None = None,
-        client: Any = None,
-        lock: bool = True,
-    ) -> None:
-        super().__init__(profile, sso_session, clock=clock, sleep=sleep, client=client, lock=lock)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.pending: PendingAuthorization | None = None
         self.interval: float = 5.0
         self._device_code: str | None = None
@@ -342,7 +343,7 @@ class DeviceLogin(_Flow):
         return result
 
     def _handle_error(self, exc: Exception) -> None:
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        code = aws_error(exc)[0]
         if code == "AuthorizationPendingException":
             self._network_failures = 0
             if self.pending and self._clock() > self.pending.expires_at + timedelta(seconds=30):
@@ -369,163 +370,37 @@ class DeviceLogin(_Flow):
             hint=f"Run {self.config.login_hint} again to get a new code.",
         )
 
-    def wait(self, cancel: threading.Event | None = None) -> LoginResult:
-        """Poll until approved: first call at once, then every ``interval`` seconds."""
+    def wait(
+        self,
+        cancel: threading.Event | None = None,
+        *,
+        on_tick: Callable[[], Any] | None = None,
+        nap: float = 0.2,
+    ) -> LoginResult:
+        """Poll until approved: first call at once, then every ``interval`` seconds.
+
+        With ``cancel`` (or ``on_tick``) the wait naps in steps of ``nap`` seconds, checking
+        ``cancel`` and calling ``on_tick()`` after each (a panel's countdown; it may raise to
+        stop the wait).
+        """
+        short = cancel is not None or on_tick is not None
         while True:
             self._check_cancel(cancel)
             result = self.poll_once()
             if result is not None:
                 return result
             remaining = self.interval
-            while remaining > 0:  # short naps so an external cancel is noticed quickly
-                step = min(remaining, 0.2) if cancel is not None else remaining
+            while remaining > 0:
+                step = min(remaining, nap) if short else remaining
                 self._sleep(step)
                 remaining -= step
                 self._check_cancel(cancel)
-
-
-class PkceLogin(_Flow):
-    """Authorization code + PKCE with a loopback callback (browser on the same machine)."""
-
-    grant_kind = "pkce"
-
-    def _registration_scopes(self) -> list[str] | None:
-        return self.config.scopes or ["sso:account:access"]
-
-    def run(
-        self,
-        on_pending: Callable[[PendingAuthorization], Any] | None,
-        *,
-        open_browser: bool = False,
-        cancel: threading.Event | None = None,
-        timeout: float = PKCE_TIMEOUT,
-    ) -> LoginResult:
-        from http.server import BaseHTTPRequestHandler, HTTPServer
-
-        received: dict[str, str] = {}
-
-        class Callback(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = parse_qs(urlsplit(self.path).query)
-                if "error" in query:
-                    received["error"] = query["error"][0]
-                elif "code" in query and "state" in query:
-                    received["code"], received["state"] = query["code"][0], query["state"][0]
-                done = "error" in received or "code" in received
-                body = (
-                    "<!doctype html><title>sso-kit</title><p>"
-                    + html.escape(
-                        "Login complete: you can close this tab."
-                        if done and "error" not in received
-                        else "Login was not completed."
-                    )
-                    + "</p>"
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:  # keep codes out of stderr
-                return
-
-        # Bind before anything is shown, so the redirect always has somewhere to land.
-        try:
-            server = HTTPServer(("127.0.0.1", 0), Callback)
-        except OSError as exc:
-            raise LoginError(
-                f"Could not start the local login callback ({exc.strerror}).",
-                hint="Use the device code flow instead (--use-device-code).",
-            ) from None
-        try:
-            server.timeout = 0.5
-            port = server.server_address[1]
-            redirect_uri = f"http://127.0.0.1:{port}/oauth/callback"
-            self._registration = self._register(
-                grantTypes=list(PKCE_GRANTS),
-                redirectUris=[PKCE_REDIRECT],
-                issuerUrl=self.config.start_url,
-            )
-            verifier = "".join(
-                secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-                for _ in range(64)
-            )
-            challenge = (
-                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-                .decode()
-                .rstrip("=")
-            )
-            state = str(uuid.uuid4())
-            base = urlsplit(self.client.meta.endpoint_url)
-            query = urlencode(
-                [
-                    ("response_type", "code"),
-                    ("client_id", self._registration["clientId"]),
-                    ("redirect_uri", redirect_uri),
-                    ("state", state),
-                    ("code_challenge_method", "S256"),
-                    ("scopes", " ".join(self._registration_scopes() or [])),
-                    ("code_challenge", challenge),
-                ],
-                quote_via=quote,
-                safe="",
-            )
-            url = f"{base.scheme}://{base.netloc}/authorize?{query}"
-            deadline = time.monotonic() + timeout
-            pending = PendingAuthorization(
-                url, "", url, self._clock() + timedelta(seconds=timeout), 0
-            )
-            if on_pending is not None:
-                on_pending(pending)
-            if open_browser:
-                import webbrowser
-
-                webbrowser.open_new_tab(url)
-            while "code" not in received and "error" not in received:
-                self._check_cancel(cancel)
-                if time.monotonic() > deadline:
-                    raise AuthorizationExpiredError(
-                        f"Nobody completed the browser login for {self.config.label} within "
-                        f"{int(timeout // 60)} minutes.",
-                        hint=f"Run {self.config.login_hint} again.",
-                    )
-                server.handle_request()
-        finally:
-            server.server_close()
-        if "error" in received:
-            if received["error"] == "access_denied":
-                raise AuthorizationDeniedError(
-                    f"The login for {self.config.label} was denied in the browser.",
-                    hint=f"Run {self.config.login_hint} again and choose Allow.",
-                )
-            raise LoginError(
-                f"The browser login for {self.config.label} failed ({received['error']}).",
-                hint=f"Run {self.config.login_hint} again.",
-            )
-        if not secrets.compare_digest(received["state"], state):
-            raise LoginError(
-                "The login callback's state did not match this login (possible forgery).",
-                hint=f"Run {self.config.login_hint} again.",
-            )
-        try:
-            response = self.client.create_token(
-                grantType="authorization_code",
-                clientId=self._registration["clientId"],
-                clientSecret=self._registration["clientSecret"],
-                redirectUri=redirect_uri,
-                codeVerifier=verifier,
-                code=received["code"],
-            )
-        except Exception as exc:
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
-            if code == "ExpiredTokenException":
-                raise AuthorizationExpiredError(
-                    f"The browser login for {self.config.label} expired.",
-                    hint=f"Run {self.config.login_hint} again.",
-                ) from None
-            raise _client_error(exc, "CreateToken", self.config) from None
-        return self._save(response, self._clock())
+                if on_tick is not None:
+                    try:
+                        on_tick()
+                    except BaseException:
+                        self.cancel()  # release the session lock before the error leaves
+                        raise
 
 
 def login(
@@ -543,24 +418,22 @@ def login(
     A cached token valid for more than 15 minutes that can refresh is reused. If another
     process is logging in to the same session, this waits for it and reuses its token.
     """
-    from filelock import Timeout
-
     if method not in ("device", "pkce"):
         raise LoginError(f"Unknown login method {method!r}.", hint="Use 'device' or 'pkce'.")
-    cfg = session_config(profile, sso_session)
+    cfg = session_config(profile, sso_session)  # the one resolution; flows get the result
     if not force:
         token = token_is_fresh(cfg)
         if token is not None:
             return LoginResult(cfg.sso_session, cfg.start_url, token.expires_at, True, token.path)
     before = _token_fingerprint(cfg)
-    lock = _lock(cfg)
-    try:
-        lock.acquire(timeout=PKCE_TIMEOUT + 60)
-    except Timeout:
+    from sso_kit.pkce import PkceLogin
+
+    flow: Any = (PkceLogin if method == "pkce" else DeviceLogin)(config=cfg)
+    if not flow.acquire(timeout=PKCE_TIMEOUT + 60):
         raise LoginError(
             f"Another login for {cfg.label} has been waiting for more than 10 minutes.",
             hint="Cancel it, then try again.",
-        ) from None
+        )
     try:
         if _token_fingerprint(cfg) != before:  # someone else logged in while we waited
             token = token_is_fresh(cfg)
@@ -569,10 +442,7 @@ def login(
                     cfg.sso_session, cfg.start_url, token.expires_at, True, token.path
                 )
         if method == "pkce":
-            return PkceLogin(profile, sso_session, lock=False).run(
-                on_pending, open_browser=open_browser, cancel=cancel
-            )
-        flow = DeviceLogin(profile, sso_session, lock=False)
+            return flow.run(on_pending, open_browser=open_browser, cancel=cancel)
         pending = flow.start()
         if on_pending is not None:
             on_pending(pending)
@@ -586,7 +456,7 @@ def login(
             flow.cancel()
             raise
     finally:
-        lock.release(force=True)
+        flow.release()
 
 
 def _token_fingerprint(cfg: SessionConfig) -> tuple[float, int] | None:
@@ -595,3 +465,12 @@ def _token_fingerprint(cfg: SessionConfig) -> tuple[float, int] | None:
     except OSError:
         return None
     return (stat.st_mtime, stat.st_size)
+
+
+def __getattr__(name: str) -> Any:
+    """``sso_kit.login.PkceLogin`` still works; the class lives in :mod:`sso_kit.pkce`."""
+    if name == "PkceLogin":
+        from sso_kit.pkce import PkceLogin
+
+        return PkceLogin
+    raise AttributeError(f"module 'sso_kit.login' has no attribute {name!r}")

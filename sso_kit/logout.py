@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sso_kit import cache
+from sso_kit import cache, events
 from sso_kit.config import (
     SessionConfig,
     load_config,
@@ -137,6 +137,7 @@ def logout(sso_session: str | None = None, *, all: bool = False) -> LogoutResult
         for path in _sso_credential_files():
             path.unlink(missing_ok=True)
             result.removed_credentials.append(path)
+        events.publish("logout")
         return result
 
     assert sso_session is not None
@@ -159,4 +160,5 @@ def logout(sso_session: str | None = None, *, all: bool = False) -> LogoutResult
         if path.stem in keys:
             path.unlink(missing_ok=True)
             result.removed_credentials.append(path)
+    events.publish("logout")
     return result

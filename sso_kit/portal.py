@@ -12,7 +12,7 @@ from typing import Any
 
 from sso_kit import cache
 from sso_kit.config import SessionConfig, read_profile, session_config, sso_client
-from sso_kit.errors import NotLoggedInError, PortalError, ValidationError, redact
+from sso_kit.errors import NotLoggedInError, PortalError, ValidationError, aws_error
 from sso_kit.validate import validate_account_id
 
 __all__ = [
@@ -62,8 +62,7 @@ def _call(cfg: SessionConfig, operation: str, fn: Any) -> Any:
     try:
         return fn()
     except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        message = redact(exc.response.get("Error", {}).get("Message", ""))
+        code, message = aws_error(exc)
         if code == "UnauthorizedException":
             raise NotLoggedInError(
                 f"The access portal says the session for {cfg.label} has expired or was "

@@ -1,4 +1,9 @@
-"""The status badge: "logged in until …" or "not logged in", read from the caches only."""
+"""The status badge: "logged in until …" or "not logged in", a view of the session state.
+
+It redraws by itself whenever the kernel's :class:`~sso_kit.ui.session.SessionState` changes
+(a login or logout in another widget or cell, ``aws sso login`` in a terminal); Refresh only
+re-reads the caches at once.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from sso_kit.ui.messages import StatusMessage, guarded
-
-
-def _status(profile: str | None, sso_session: str | None) -> Any:
-    from sso_kit.status import status
-
-    return status(profile, sso_session=sso_session)
+from sso_kit.ui.session import SessionState
 
 
 def describe_status(st: Any) -> tuple[str, str]:
@@ -29,6 +29,16 @@ def describe_status(st: Any) -> tuple[str, str]:
     return (st.message or f"Not logged in ({who})."), "warn"
 
 
+def describe_state(state: SessionState) -> tuple[str, str]:
+    """(text, kind) for a session state: says "Logged out" right after a logout."""
+    if state.status is None:
+        return state.message, "warn"
+    text, kind = describe_status(state.status)
+    if state.reason == "logout" and not state.logged_in:
+        text = f"Logged out. {text}"
+    return text, kind
+
+
 class StatusBadge(widgets.HBox):
     """A one-line badge plus a Refresh button; never logs in, never calls the network."""
 
@@ -37,20 +47,33 @@ class StatusBadge(widgets.HBox):
         profile: str | None = None,
         sso_session: str | None = None,
         *,
-        status: Callable[[str | None, str | None], Any] = _status,
+        status: Callable[[str | None, str | None], Any] | None = None,
+        state: SessionState | None = None,
     ) -> None:
         self.profile, self.sso_session = profile, sso_session
-        self._status = status
-        self.current: Any = None
+        if state is None:
+            state = (
+                SessionState(profile, sso_session, status=status)
+                if status is not None
+                else SessionState.shared(profile, sso_session)
+            )
+        self.state = state
         self.badge = StatusMessage(css_class="sso-status-badge")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(guarded(self.badge, self.refresh))
         super().__init__([self.badge, self.refresh_button])
+        state.observe_changes(lambda _state: self._show())
+        self._show()
+
+    @property
+    def current(self) -> Any:
+        """The latest :class:`sso_kit.status.Status` (None when it could not be read)."""
+        return self.state.status
+
+    def _show(self) -> None:
         with self.badge.guard():
-            self.refresh()
+            self.badge.show(*describe_state(self.state))
 
     def refresh(self) -> Any:
-        """Re-read the token cache and show the result."""
-        self.current = self._status(self.profile, self.sso_session)
-        self.badge.show(*describe_status(self.current))
-        return self.current
+        """Re-read the token cache now (the badge also follows every change by itself)."""
+        return self.state.refresh()

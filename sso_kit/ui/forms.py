@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from sso_kit.errors import ValidationError
 from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.session import SessionState
 
 #: The role the tutorial recommends when the portal offers it (least privilege for developers).
 PREFERRED_ROLE = "PowerUserAccess"
@@ -221,6 +222,7 @@ class AccountRolePicker(widgets.VBox):
         list_account_roles: Callable[..., list[str]] | None = None,
         read_profile: Callable[[str], dict[str, Any]] | None = None,
         configure: Callable[..., Any] | None = None,
+        state: SessionState | None = None,
     ) -> None:
         if list_accounts is None or list_account_roles is None:
             from sso_kit import portal
@@ -257,12 +259,24 @@ class AccountRolePicker(widgets.VBox):
         super().__init__(
             [self.load_button, self.account, self.role, self.use_button, self.status, self.written]
         )
+        #: logged in (now, or later from any widget or terminal) -> the accounts load by themselves
+        self.state = state or SessionState.shared(profile, None)
+        self.state.observe(self._on_login, names="logged_in")
+        if self.state.logged_in:
+            self._load_shown()
 
     def follow(self, panel: Any) -> None:
-        """Load the accounts as soon as ``panel`` (a LoginPanel) reports a successful login."""
+        """Also load as soon as ``panel`` (a LoginPanel) reports a successful login."""
         panel.on_success.append(lambda _result: self._load_shown())
 
+    def _on_login(self, change: Any) -> None:
+        if change["new"]:
+            self._load_shown()
+
     def _load_shown(self) -> None:
+        """Load once per picker (the state and a followed panel may both report a login)."""
+        if self.account.options:
+            return
         with self.status.guard():
             self.load()
 

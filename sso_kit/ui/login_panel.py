@@ -2,8 +2,11 @@
 
 A running cell never sees widget clicks (ipykernel queues comm messages behind it), so the
 panel never waits inside a cell: "Log in" starts the device authorization and a background
-thread polls with :meth:`DeviceLogin.poll_once`, updating widgets (never printing) as it goes.
+thread runs the library's own wait loop (:meth:`DeviceLogin.wait`, the one :func:`sso_kit.login`
+uses), updating widgets (never printing) after each nap.
 Headless runs call :meth:`LoginPanel.run_headless`, which does the same and waits for the thread.
+Between logins the status line is a view of the kernel's session state, so a logout in another
+widget (or a login in a terminal) shows here with no click.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import ipywidgets as widgets
 
 from sso_kit.errors import LoginCancelledError, LoginError
 from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.session import SessionState
 
 
 def qr_svg(data: str) -> bytes:
@@ -60,8 +64,11 @@ class LoginPanel(widgets.VBox):
         device_login: Callable[[str | None, str | None], Any] = _device_login,
         clock: Callable[[], float] = time.time,
         tick: float = 1.0,
+        state: SessionState | None = None,
     ) -> None:
         self.profile, self.sso_session = profile, sso_session
+        self.state = state or SessionState.shared(profile, sso_session)
+        self._shown_logged_in = False
         self._factory, self._clock, self._tick = device_login, clock, tick
         self._flow: Any = None
         self._thread: threading.Thread | None = None
@@ -99,6 +106,21 @@ class LoginPanel(widgets.VBox):
                 self.status,
             ]
         )
+        self.state.observe_changes(lambda _state: self._follow_state())
+        self._follow_state()
+
+    def _follow_state(self) -> None:
+        """Between logins, show what the session state says (never while a login runs)."""
+        if self.running:
+            return
+        state = self.state
+        if state.logged_in:
+            until = _local_time(state.status.expires_at)
+            self.status.show(f"Logged in ({state.label}) until {until}.", "ok")
+            self._shown_logged_in = True
+        elif self._shown_logged_in or state.reason == "logout":
+            self.status.show(f"Logged out ({state.label}). Click Log in to sign in again.", "warn")
+            self._shown_logged_in = False
 
     # -- flow -------------------------------------------------------------------------------
     @property
@@ -109,8 +131,8 @@ class LoginPanel(widgets.VBox):
     def start(self) -> Any:
         """Start the device authorization, show it, and poll in the background.
 
-        Every DeviceLogin call runs on the one worker thread (the session lock it takes is
-        per-thread); this waits only for StartDeviceAuthorization, one HTTP call.
+        The flow runs on one worker thread (its session lock is not thread-local, see
+        :mod:`sso_kit.login`); this waits only for StartDeviceAuthorization, one HTTP call.
         """
         if self.running:
             self.status.show("A login is already waiting for approval.", "warn")
@@ -172,28 +194,24 @@ class LoginPanel(widgets.VBox):
         self.countdown.description = f"{int(left) // 60}:{int(left) % 60:02d}"
         return left
 
+    def _on_tick(self) -> None:
+        """After each nap of the wait loop: move the countdown, give up when it reaches 0."""
+        if self._update_countdown() <= 0:
+            raise LoginError(
+                "The user code expired before it was approved.",
+                hint="Click Log in to get a new code.",
+            )
+
     def _poll(self) -> None:
-        """Background thread: one CreateToken per interval until a result, an error or Cancel."""
+        """Background thread: the flow's wait loop until a result, an error or Cancel."""
         try:
-            next_poll = 0.0
-            while not self._cancel.is_set():
-                now = self._clock()
-                if now >= next_poll:
-                    result = self._flow.poll_once()
-                    if result is not None:
-                        self._finish(result)
-                        return
-                    interval = getattr(self._flow, "interval", None) or self.pending.interval
-                    next_poll = self._clock() + float(interval)
-                if self._update_countdown() <= 0:
-                    raise LoginError(
-                        "The user code expired before it was approved.",
-                        hint="Click Log in to get a new code.",
-                    )
-                self._cancel.wait(min(self._tick, max(next_poll - self._clock(), 0.0)))
-            if hasattr(self._flow, "cancel"):
-                self._flow.cancel()  # on this thread, which holds the session lock
-            raise LoginCancelledError("Login cancelled.", hint="Click Log in to start again.")
+            try:
+                result = self._flow.wait(self._cancel, on_tick=self._on_tick, nap=self._tick)
+            except LoginCancelledError:
+                raise LoginCancelledError(
+                    "Login cancelled.", hint="Click Log in to start again."
+                ) from None
+            self._finish(result)
         except BaseException as exc:  # shown in the panel; the thread must not die silently
             self.error = exc
             self.status.error(exc)
@@ -209,6 +227,7 @@ class LoginPanel(widgets.VBox):
         self.user_code.value = ""
         who = result.sso_session or self.sso_session or self.profile
         self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
+        self._shown_logged_in = True
         for callback in self.on_success:
             with self.status.guard():
                 callback(result)

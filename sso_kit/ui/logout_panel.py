@@ -9,6 +9,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.session import SessionState
 
 
 def _logout(sso_session: str | None, all_sessions: bool) -> Any:
@@ -40,8 +41,11 @@ class LogoutPanel(widgets.VBox):
         *,
         all_sessions: bool = False,
         logout: Callable[[str | None, bool], Any] = _logout,
+        state: SessionState | None = None,
     ) -> None:
         self.sso_session, self.all_sessions = sso_session, all_sessions
+        #: the session this panel ends; the library's "logout" event updates every view of it
+        self.state = state or SessionState.shared(None, sso_session)
         self._logout = logout
         self.result: Any = None
         self.logout_button = widgets.Button(description="Log out", button_style="warning")

@@ -35,11 +35,6 @@ def render_buckets(buckets: list[Any]) -> str:
     return f"<table><thead><tr><th>Created</th><th>Bucket</th></tr></thead><tbody>{rows}</tbody></table>"
 
 
-def as_s3_ls(buckets: list[Any]) -> str:
-    """The same listing in the format of ``aws s3 ls``."""
-    return "\n".join(f"{_when(b.created)} {b.name}" for b in buckets)
-
-
 class BucketTable(widgets.VBox):
     """Lists the buckets the profile's role can see, through botocore's own SSO provider."""
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from sso_kit.lab import (
+from sso_kit.course.lab import (
     free_port,
     jupyter_command,
     stop_process_group,

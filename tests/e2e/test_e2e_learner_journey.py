@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from e2e_harness import JupyterServer, Steps
 
-from sso_kit.lab import free_port
+from sso_kit.net import free_port
 from sso_kit.sandbox.proxy import PROXY_NAME, sandbox_public_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -14,7 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sso_kit.errors import SandboxError, ValidationError
-from sso_kit.ui import steps
+from sso_kit import course as steps
+from sso_kit.course.admin import _kit_buckets
 
 pytestmark = pytest.mark.integration
 
@@ -133,7 +134,7 @@ def test_the_new_user_signs_in_and_may_only_list(kit, sandbox):
 
 
 def test_step_03_admin_creates_tagged_buckets_once(kit):
-    for name in steps._kit_buckets(steps.admin_client(kit, "s3")):  # start from none
+    for name in _kit_buckets(steps.admin_client(kit, "s3")):  # start from none
         steps.admin_client(kit, "s3").delete_bucket(Bucket=name)
     ok, detail = steps.tutorial_buckets_exist(kit)
     assert not ok and "0 tutorial bucket(s)" in detail
@@ -147,7 +148,7 @@ def test_step_03_admin_creates_tagged_buckets_once(kit):
         "TagSet"
     ]
     s3.create_bucket(Bucket="untagged-not-the-tutorials")  # ignored by the helpers
-    assert sorted(steps._kit_buckets(s3)) == sorted(first)
+    assert sorted(_kit_buckets(s3)) == sorted(first)
     for name in [*first, "untagged-not-the-tutorials"]:
         s3.delete_bucket(Bucket=name)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sso_kit.tutorial import StepResult, format_summary, run_tutorial
+from sso_kit.course.runner import StepResult, format_summary, run_tutorial
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 
@@ -175,6 +175,6 @@ def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path)
      ("111122223333", 111122223333), ("012345678901", "012345678901")],
 )  # fmt: skip
 def test_parameter_values_are_typed_like_papermill(raw, value):
-    from sso_kit.tutorial import _parse_value
+    from sso_kit.course.runner import _parse_value
 
     assert _parse_value(["name", raw]) == ("name", value)

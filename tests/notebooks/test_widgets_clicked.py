@@ -11,7 +11,7 @@ import pytest
 
 from sso_kit.config import config_path, read_profile
 from sso_kit.ui import AccountRolePicker, BucketTable, LoginPanel, LogoutPanel, ProfileForm
-from sso_kit.ui.steps import remember_original_config, restore_original_config, setup
+from sso_kit.course import remember_original_config, restore_original_config, setup
 
 pytestmark = pytest.mark.integration
 
@@ -94,7 +94,7 @@ def test_learner_clicks_through_steps_05_to_09(sandbox):
 
     # 09: log in again, clean up, config back byte for byte
     from sso_kit.ui import ActionPanel
-    from sso_kit.ui.steps import clean_up, config_restored
+    from sso_kit.course import clean_up, config_restored
 
     _approve_when_pending(LoginPanel(profile=kit.profile), sandbox)
     cleanup = ActionPanel("Clean up now", lambda: clean_up(kit))
@@ -123,3 +123,53 @@ def test_cancel_and_deny_are_reported_in_the_panel(sandbox):
         panel.wait(60)
     assert panel.status.kind == "error"
     assert "denied" in panel.status.text.lower() or "deny" in panel.status.text.lower()
+
+
+def _until(condition, what: str, limit: float = 30.0) -> None:
+    """Wait for a change made on another thread or process (bounded; not a speed check)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_widgets_follow_one_session_state_with_no_click(sandbox):
+    """Badge, login panel and picker made before a login or logout follow it by themselves,
+    also when the login happens in another process (a terminal's `sso-kit login`)."""
+    import subprocess
+    import sys
+
+    from sso_kit.ui import StatusBadge
+
+    config_path().write_bytes(ORIGINAL)
+    kit = setup()
+    ProfileForm(start_url=kit.start_url, sso_region=kit.sso_region, profile=kit.profile,
+                sso_session=kit.sso_session, endpoint_url=kit.endpoint_url).save()  # fmt: skip
+    badge = StatusBadge(kit.profile)
+    panel = LoginPanel(profile=kit.profile)
+    picker = AccountRolePicker(kit.profile)  # no follow(): the session state drives it
+    assert "Not logged in" in badge.badge.text and not picker.account.options
+
+    _approve_when_pending(panel, sandbox)
+    assert badge.badge.kind == "ok" and "Logged in" in badge.badge.text, badge.badge.text
+    assert picker.account.value == "111122223333", picker.status.text
+
+    LogoutPanel(kit.sso_session).logout()
+    assert badge.badge.kind == "warn" and "Logged out" in badge.badge.text, badge.badge.text
+    assert "Logged out" in panel.status.text, panel.status.text
+
+    # a login outside this process: only the token cache file changes
+    code = (
+        "import sys\nfrom sso_kit import login\n"
+        f"login({kit.profile!r}, on_pending=lambda p: print(p.user_code, flush=True))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        sandbox.approve(proc.stdout.readline().strip())
+        assert proc.wait(60) == 0
+    finally:
+        proc.kill()
+    _until(lambda: "Logged in" in badge.badge.text, f"badge still says {badge.badge.text!r}")
+    _until(lambda: "Logged in" in panel.status.text, f"panel says {panel.status.text!r}")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sso_kit.doctor_exercises import EXERCISES, Practice
+from sso_kit.course.exercises import EXERCISES, Practice
 
 ORIGINAL = "# the learner's own config\n[profile mine]\nregion = eu-west-1\n"
 

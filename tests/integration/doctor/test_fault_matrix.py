@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from sso_kit.doctor import EXIT_CODES, doctor
+from sso_kit.diagnose import EXIT_CODES, doctor
 from sso_kit.sandbox import Sandbox
 
 PROFILE, SESSION, ACCOUNT, ROLE = "t", "s", "111122223333", "PowerUserAccess"

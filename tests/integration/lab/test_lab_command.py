@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sso_kit.lab import free_port
+from sso_kit.net import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -43,7 +43,7 @@ def test_markdown_table_shows_missing_values_and_escapes_pipes():
 
 
 def test_tutorial_summary_parser_reads_the_runner_table():
-    from sso_kit.tutorial import StepResult, format_summary
+    from sso_kit.course.runner import StepResult, format_summary
 
     text = format_summary(
         [StepResult("00_start_here", "ok", 1.25), StepResult("01_identity_center", "failed", 3.0)]

@@ -1,4 +1,4 @@
-"""sso_kit.lab pieces that need no running servers: command line, settings, lock, bad input."""
+"""sso_kit.course.lab pieces that need no running servers: command line, settings, lock, bad input."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sso_kit import lab
+from sso_kit.course import lab
 from sso_kit.errors import SsoKitError
 
 
@@ -91,7 +91,8 @@ def test_state_file_is_owner_only_because_it_holds_the_token():
 
 def test_cli_registers_lab_with_its_options():
     from sso_kit.cli import build_parser
+    from sso_kit.cli import lab as lab_cli
 
     args = build_parser().parse_args(["lab", "--port", "0", "--no-browser"])
-    assert args.func is lab._cmd_lab
+    assert args.func is lab_cli._cmd_lab
     assert args.port == 0 and args.no_browser and args.public_url is None

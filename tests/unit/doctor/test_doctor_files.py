@@ -24,7 +24,7 @@ from sso_kit.cache import (
     token_cache_path,
     utc_now,
 )
-from sso_kit.doctor import EXIT_CODES, Report, doctor
+from sso_kit.diagnose import EXIT_CODES, Report, doctor
 
 START = "https://my-sso-portal.awsapps.com/start"
 CLOSED = "http://127.0.0.1:1"  # nothing listens on port 1: the clock check fails fast

@@ -1,9 +1,8 @@
 """explain(): one case per real message, each produced by the real code where we can.
 
 Where botocore raises the message itself, the case builds it by running botocore (so a change
-in botocore's wording fails the test). Texts that only the AWS CLI v2 prints are quoted from
-/work/shared/specs/aws-cli-sso-compat.md (which quotes the CLI v2 source) and the failure notes;
-the citation is in the last column.
+in botocore's wording fails the test). Texts that only the AWS CLI v2 prints are quoted as it
+prints them; the last column says which program prints the text.
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from botocore.tokens import SSOTokenProvider
 from botocore.utils import SSOTokenLoader
 
 from sso_kit import explain as public_explain
-from sso_kit.doctor import explain as doctor_explain
-from sso_kit.explainer import RULES, UNKNOWN, Explanation, explain
+from sso_kit.diagnose import explain as doctor_explain
+from sso_kit.diagnose.explainer import RULES, UNKNOWN, Explanation, explain
 
 
 def _raised(fn):
@@ -66,7 +65,7 @@ CASES = [
         "aws: [ERROR]: Error loading SSO Token: Token for "
         "https://d-1234567890.awsapps.com/start does not exist",
         "token.missing",
-        "spec §7 'legacy profile, no token file'",
+        "AWS CLI v2 'legacy profile, no token file'",
     ),
     (
         "token file lacks accessToken (botocore SSOTokenLoader)",
@@ -108,7 +107,7 @@ CASES = [
             error_description="Invalid refresh token provided",
         ),
         "token.invalid_grant",
-        "notes B-4; spec §6.4 modeled InvalidGrantException",
+        "AWS CLI v2, modeled InvalidGrantException",
     ),
     (
         "browser shows invalid grant after approving with the wrong sso region",
@@ -134,20 +133,20 @@ CASES = [
         "aws: [ERROR]: An error occurred (Configuration): The sso_start_url must use the "
         "https scheme.",
         "config.start_url_invalid",
-        "spec §7 'start URL not https'",
+        "AWS CLI v2 'start URL not https'",
     ),
     (
         "start URL typo rejected by the configure sso wizard",
         "Not a valid Start URL",
         "config.start_url_invalid",
-        "spec §1.4 prompt 2",
+        "AWS CLI v2 prompt 2",
     ),
     (
         "vanity start URL that does not resolve to AWS",
         "Could not resolve start URL 'https://sso.example.com' to an AWS-owned endpoint. "
         "Final URL: 'https://login.example.com'",
         "config.start_url_invalid",
-        "spec §2.2",
+        "AWS CLI v2",
     ),
     (
         "RegisterClient rejects the start URL",
@@ -155,7 +154,7 @@ CASES = [
         "operation: \nAdditional error details:\nerror: invalid_request\n"
         "error_description: Invalid start url provided",
         "config.start_url_invalid",
-        "spec §7",
+        "AWS CLI v2",
     ),
     (
         "portal says session token not found or invalid",
@@ -163,25 +162,25 @@ CASES = [
             "UnauthorizedException", "Session token not found or invalid", "GetRoleCredentials"
         ),
         "credentials.unauthorized",
-        "spec §6.4 portal 401",
+        "AWS CLI v2 portal 401",
     ),
     (
         "portal says no access for the role",
         lambda: _client_error("ForbiddenException", "No access", "GetRoleCredentials"),
         "credentials.no_access",
-        "spec §7 'role not assigned'",
+        "AWS CLI v2 'role not assigned'",
     ),
     (
         "no accounts available in configure sso",
         "No AWS accounts are available to you.",
         "portal.no_assignments",
-        "spec §1.4 accounts",
+        "AWS CLI v2 accounts",
     ),
     (
         "no roles available for the account",
         "No roles are available for the account 111122223333",
         "portal.no_assignments",
-        "spec §1.4 roles",
+        "AWS CLI v2 roles",
     ),
     (
         "login config missing start URL and region (CLI)",
@@ -189,7 +188,7 @@ CASES = [
         "configuration values: sso_start_url, sso_region. To make sure this profile is "
         "properly configured to use SSO, please run: aws configure sso",
         "config.sso_incomplete",
-        "spec §1.3 (a)",
+        "AWS CLI v2",
     ),
     (
         "credential provider missing the role name (botocore SSOProvider)",
@@ -270,7 +269,7 @@ CASES = [
         "following URL. If you are unable to open the URL on this device, run this command "
         "again with the '--use-device-code' option.",
         "login.pkce_callback",
-        "spec §2.4 step 5",
+        "AWS CLI v2 step 5",
     ),
     (
         "PKCE callback handler cannot start",
@@ -278,14 +277,14 @@ CASES = [
         "Address already in use \n You may use --use-device-code to fall back to the device "
         "code flow which does not require the callback handler.",
         "login.pkce_callback",
-        "spec §2.4 step 1",
+        "AWS CLI v2 step 1",
     ),
     (
         "device code expired before approval",
         "The pending authorization to retrieve an SSO token has expired. The login flow to "
         "retrieve an SSO token must be restarted.",
         "login.expired",
-        "spec §7",
+        "AWS CLI v2",
     ),
     (
         "S3 rejects a request signed with a skewed clock",
@@ -341,7 +340,7 @@ CASES = [
         "aws: [ERROR]: An error occurred (Configuration): The specified sso-session does not "
         'exist: "my-sso"',
         "config.session_missing",
-        "spec §7",
+        "AWS CLI v2",
     ),
     (
         "aws sso logout logs out everything",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sso_kit.errors import ValidationError
+from sso_kit.login import DeviceLogin
 
 
 def _start_url(url: str) -> str:
@@ -96,10 +97,15 @@ class Result:
     token_path: Path | None = None
 
 
-class FakeDeviceLogin:
-    """Pending for ``pending_polls`` polls, then logged in (or raises ``error``)."""
+class FakeDeviceLogin(DeviceLogin):
+    """The real flow's wait loop over a fake service: pending for ``pending_polls`` polls,
+    then logged in (or raises ``error``)."""
 
     def __init__(self, pending_polls: int = 2, error: Exception | None = None) -> None:
+        config = types.SimpleNamespace(
+            label="sso-session 'sso-kit'", login_hint="sso-kit login", cache_name="sso-kit"
+        )
+        super().__init__(config=config, lock=False)
         self.pending_polls, self.error = pending_polls, error
         self.polls = 0
         self.cancelled = False
@@ -107,13 +113,14 @@ class FakeDeviceLogin:
 
     def start(self) -> Pending:
         now = datetime.now(timezone.utc)
-        return Pending(
+        self.pending = Pending(
             "http://127.0.0.1:1/device",
             "ABCD-EFGH",
             "http://127.0.0.1:1/device?user_code=ABCD-EFGH",
             now + timedelta(minutes=10),
             1,
         )
+        return self.pending
 
     def poll_once(self):
         self.polls += 1
@@ -125,6 +132,7 @@ class FakeDeviceLogin:
 
     def cancel(self) -> None:
         self.cancelled = True
+        super().cancel()
 
 
 @pytest.fixture

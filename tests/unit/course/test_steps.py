@@ -6,8 +6,8 @@ import types
 
 import pytest
 
+from sso_kit import course as steps
 from sso_kit.config import config_path, configure_profile
-from sso_kit.ui import steps
 
 ORIGINAL = b"# my own settings\n[default]\nregion = eu-west-1\n\n[profile work]  ; keep me\noutput = text\n"
 
@@ -145,3 +145,16 @@ def test_running_clean_up_again_reports_done_and_keeps_the_restored_config():
     assert "never wrote" not in message
     assert path.read_bytes() == ORIGINAL
     assert steps.config_restored()[0]
+
+
+def test_step_results_are_recorded_in_the_tutorial_state(isolated_aws_home):
+    from sso_kit.course import state
+
+    assert state.step_results() == {}
+    state.record_step_result("06", False, "Not logged in")
+    state.record_step_result("05", True, "Profile saved")
+    entry = state.record_step_result("06", True, "Logged in")
+    assert entry["ok"] and entry["at"].endswith("Z")
+    assert list(state.step_results()) == ["05", "06"]
+    assert state.step_results()["06"]["detail"] == "Logged in"
+    assert state.load_state()["checks"]["05"]["ok"] is True

@@ -12,13 +12,25 @@ import argparse
 import sys
 from typing import Any
 
-from sso_kit.errors import NotLoggedInError
+from sso_kit.errors import NotLoggedInError, format_exit_codes
 
 __all__ = ["register"]
 
-EXIT_CODES = """exit codes:
-  0 success · 2 invalid input · 3 config problem · 4 not logged in / bad cache
-  5 login failed · 6 portal refused · 7 S3 failed · 130 interrupted"""
+EXIT_CODES = format_exit_codes([0, 2, 3, 4, 5, 6, 7, 130])
+
+
+#: ``configure``'s options, passed to :func:`sso_kit.config.configure_profile` as they are
+_CONFIGURE_OPTIONS = (
+    "sso_session",
+    "start_url",
+    "sso_region",
+    "account_id",
+    "role_name",
+    "region",
+    "output",
+    "scopes",
+    "endpoint_url",
+)
 
 
 def _parser(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
@@ -132,16 +144,7 @@ def _configure(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         change = configure_profile(
-            args.profile,
-            sso_session=args.sso_session,
-            start_url=args.start_url,
-            sso_region=args.sso_region,
-            account_id=args.account_id,
-            role_name=args.role_name,
-            region=args.region,
-            output=args.output,
-            scopes=args.scopes,
-            endpoint_url=args.endpoint_url,
+            args.profile, **{key: getattr(args, key) for key in _CONFIGURE_OPTIONS}
         )
     for warning in caught:
         print(f"sso-kit: note: {warning.message}", file=sys.stderr)

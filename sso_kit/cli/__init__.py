@@ -1,38 +1,35 @@
 """``sso-kit``: a thin command-line adapter over the sso_kit API.
 
-Exit codes: 0 success; 1 unexpected error; 2 invalid input; 3 config problem; 4 not logged in
-or bad cache; 5 login failed; 6 portal refused; 7 S3 failed; 8 sandbox problem; 9 environment
-problem found by ``doctor``; 130 Ctrl-C.
-Errors print one line, ``sso-kit: error: <reason and next step>``, on stderr.
+Exit codes come from the error classes (``sso_kit.errors.exit_code_table``): each
+:class:`~sso_kit.errors.SsoKitError` subclass carries its code and meaning. Errors print one line, ``sso-kit: error: <reason and next step>``, on stderr.
 
-Each command family lives in its own module and adds itself through a ``register(subparsers)``
-function, so this file stays small and ``sso-kit --help`` imports nothing heavy.
+Each command family lives in its own module of this package with a ``register(subparsers)``
+function, imported here by name: a typo is an ImportError, never a missing command. Those
+modules import only the standard library at top level and defer boto3, moto and jupyter to
+their handlers, so ``sso-kit --help`` stays cheap. Nothing imports ``sso_kit.cli``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
 from sso_kit import __version__
-from sso_kit.errors import SsoKitError
+from sso_kit.cli import diagnose, lab, session, tutorial
+from sso_kit.errors import SsoKitError, format_exit_codes
+from sso_kit.sandbox import commands as sandbox
 
-# Modules that contribute sub-commands. Each must import only the standard library at top
-# level and defer heavy imports (boto3, moto, jupyter) to its handlers.
-COMMAND_MODULES = (
-    "sso_kit.commands",  # configure, login, status, ls, logout
-    "sso_kit.sandbox.commands",  # sandbox
-    "sso_kit.doctor_commands",  # doctor, explain
-    "sso_kit.tutorial_commands",  # tutorial run
-    "sso_kit.lab",  # lab
+# The command families, in the order ``sso-kit --help`` lists them.
+FAMILIES = (
+    session,  # configure, migrate, login, status, ls, logout
+    sandbox,  # sandbox
+    diagnose,  # doctor, explain
+    tutorial,  # tutorial run
+    lab,  # lab
 )
 
-EPILOG = """exit codes:
-  0 success · 1 unexpected error · 2 invalid input · 3 config problem
-  4 not logged in / bad cache · 5 login failed · 6 portal refused · 7 S3 failed
-  8 sandbox problem · 9 environment problem (doctor) · 130 interrupted"""
+EPILOG = format_exit_codes()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,14 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(safe to paste into an issue)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a family not built yet must not break the rest
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    for family in FAMILIES:
+        family.register(sub)
     return parser
 
 

@@ -12,34 +12,32 @@ Top-level imports are standard library only (``sso-kit --help`` must stay cheap)
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sso_kit.errors import SandboxError, SsoKitError
+from sso_kit.home import kit_home
+from sso_kit.net import LOOPBACK_HOST, free_port, port_free
 
 __all__ = [
     "LabAlreadyRunningError",
     "LabState",
-    "free_port",
     "jupyter_command",
     "lab_environment",
     "lab_home",
     "read_state",
-    "register",
     "run_lab",
     "stop_process_group",
     "wait_for_jupyter",
@@ -68,7 +66,7 @@ class LabState:
 
 def lab_home() -> Path:
     """``~/.sso-kit/lab``: lock, state, log and the kit's own JupyterLab settings."""
-    return Path.home() / ".sso-kit" / "lab"
+    return kit_home() / "lab"
 
 
 def _state_path() -> Path:
@@ -90,22 +88,6 @@ def _write_state(state: LabState) -> None:
     with os.fdopen(fd, "w") as fh:
         json.dump(asdict(state), fh, indent=2)
     os.replace(tmp, path)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on right now (the OS picks it)."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def _port_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
 
 
 # The notebooks are MyST Markdown: open .md files as notebooks (jupytext's viewer), so a
@@ -147,7 +129,7 @@ def jupyter_command(
         python,
         "-m",
         "jupyterlab",
-        "--ip=127.0.0.1",
+        f"--ip={LOOPBACK_HOST}",
         f"--port={port}",
         "--ServerApp.port_retries=0",
         *([f"--IdentityProvider.token={token}"] if token is not None else []),
@@ -189,7 +171,7 @@ def wait_for_jupyter(
 
 def _default_notebook_dir() -> Path:
     """The repository's notebooks/ (editable install), else ./notebooks."""
-    repo = Path(__file__).resolve().parents[1] / "notebooks"
+    repo = Path(__file__).resolve().parents[2] / "notebooks"
     return repo if repo.is_dir() else Path.cwd() / "notebooks"
 
 
@@ -306,7 +288,7 @@ def run_lab(
     home = lab_home()
     home.mkdir(parents=True, exist_ok=True)
     with _lock(home / "lab.lock"), _sigterm_as_interrupt():
-        if port and not _port_free(port):
+        if port and not port_free(port):
             chosen = free_port()
             print(f"Port {port} is busy; JupyterLab uses {chosen} instead.", file=out)
             port = chosen
@@ -320,13 +302,13 @@ def run_lab(
         public = public_url or sandbox_public_url(sandbox_port)  # explicit setting or JupyterHub
         try:
             sandbox = Sandbox(
-                host="127.0.0.1", port=sandbox_port, public_url=public, auto_approve=False
+                host=LOOPBACK_HOST, port=sandbox_port, public_url=public, auto_approve=False
             ).start()
         except SsoKitError:
             raise
         except Exception as exc:
             raise SandboxError(
-                f"The sandbox could not start on 127.0.0.1:{sandbox_port}: {exc}",
+                f"The sandbox could not start on {LOOPBACK_HOST}:{sandbox_port}: {exc}",
                 hint="Run `sso-kit sandbox` alone to see why, then `make lab` again.",
             ) from exc
         try:
@@ -360,7 +342,7 @@ def _serve(
         workspaces_dir=home / "workspaces",
         open_browser=open_browser,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{LOOPBACK_HOST}:{port}"
     # owner-only: JupyterLab logs its address with the token
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.chmod(log_path, 0o600)  # a log left by an older run may be readable by others
@@ -398,55 +380,3 @@ def _serve(
     finally:
         with _shielded():
             stop_process_group(proc)
-
-
-def _cmd_lab(args: argparse.Namespace) -> int:
-    return run_lab(
-        port=args.port,
-        sandbox_port=args.sandbox_port,
-        public_url=args.public_url,
-        notebook_dir=args.notebook_dir,
-        open_browser=not args.no_browser,
-    )
-
-
-def register(subparsers: Any) -> None:
-    """Add ``sso-kit lab`` to the CLI."""
-    p = subparsers.add_parser(
-        "lab",
-        help="start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)",
-        description=(
-            "Start the offline IAM Identity Center sandbox and JupyterLab on the tutorial "
-            "notebooks, both on 127.0.0.1. Prints the JupyterLab address (with its token) and "
-            "the sandbox's sign-in details. Ctrl-C stops both."
-        ),
-    )
-    p.add_argument(
-        "--port",
-        type=int,
-        default=DEFAULT_PORT,
-        help=f"JupyterLab port (default {DEFAULT_PORT}; a free one if busy; 0 = any free port)",
-    )
-    p.add_argument(
-        "--sandbox-port", type=int, default=0, help="sandbox port (default: any free port)"
-    )
-    p.add_argument(
-        "--public-url",
-        default=None,
-        help="where browsers reach the sandbox pages (default: detected; JupyterHub: "
-        "<prefix>proxy/<port>/)",
-    )
-    p.add_argument("--notebook-dir", type=Path, default=None, help="folder with the notebooks")
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
-    p.set_defaults(func=_cmd_lab)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m sso_kit.lab`` is ``sso-kit lab``."""
-    from sso_kit.cli import main as cli_main
-
-    return cli_main(["lab", *(argv if argv is not None else sys.argv[1:])])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 A :class:`Practice` writes its own profile and sso-session (never the learner's), logs in to
 the sandbox, and then breaks the setup one way at a time: for each exercise it applies the
-fault, runs :func:`sso_kit.doctor.doctor` and checks that doctor names the cause, then applies
+fault, runs :func:`sso_kit.doctor` and checks that doctor names the cause, then applies
 the fix and checks that doctor is happy again. :meth:`Practice.restore` puts the config file
 back byte for byte, logs the practice session out, and clears the sandbox's fault switches
 and the environment variables the exercises set.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sso_kit.doctor import Finding, Report, doctor
+from sso_kit.diagnose import Finding, Report, doctor
 
 __all__ = ["EXERCISES", "Exercise", "Practice"]
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: The notebooks folder of a source checkout (the kit is used from a clone, see README).
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 # The notebooks' reviewed source: MyST Markdown text notebooks (jupytext). The .ipynb files
 # papermill, nbval and Binder need are produced from them and never tracked.
 SOURCE_SUFFIX = ".md"
@@ -113,21 +113,19 @@ def build_notebooks(dest: str | os.PathLike[str], folder: Path = NOTEBOOKS_DIR) 
 
 @contextmanager
 def _environment(values: Mapping[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, remove) environment variables; the kernels inherit them."""
-    saved = {key: os.environ.get(key) for key in values}
-    try:
+    """Set (or, for None, remove) environment variables; the kernels inherit them.
+
+    ``mock.patch.dict`` puts the whole environment back afterwards, whatever happened.
+    """
+    from unittest import mock
+
+    with mock.patch.dict(os.environ):
         for key, value in values.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def isolated_home_env(home: Path) -> dict[str, str | None]:

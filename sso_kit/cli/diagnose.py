@@ -1,6 +1,7 @@
-"""``sso-kit doctor`` and ``sso-kit explain``: thin CLI adapters over :mod:`sso_kit.doctor`.
+"""``sso-kit doctor`` and ``sso-kit explain``: thin CLI adapters over :mod:`sso_kit.diagnose`.
 
-Only the standard library is imported at module level so ``sso-kit --help`` stays fast.
+Only the standard library and the (light) diagnose package load at import, so ``sso-kit --help``
+stays fast.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ import argparse
 import json
 import sys
 
-DOCTOR_EPILOG = """exit codes (the earliest stage with a problem wins; warnings never fail):
-  0 no problems · 9 environment · 3 config · 4 token cache · 6 role credentials · 7 S3"""
+from sso_kit.diagnose import EXIT_CODES, STAGE_TITLES
+
+DOCTOR_EPILOG = (
+    "exit codes (the earliest stage with a problem wins; warnings never fail):\n  0 no problems · "
+    + " · ".join(f"{EXIT_CODES[stage]} {STAGE_TITLES[stage]}" for stage in EXIT_CODES)
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from sso_kit.doctor import doctor
+    from sso_kit.diagnose import doctor
 
     report = doctor(args.profile)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report)
@@ -49,7 +54,7 @@ def _doctor(args: argparse.Namespace) -> int:
 def _explain(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from sso_kit.explainer import explain
+    from sso_kit.diagnose import explain
 
     text = sys.stdin.read() if args.text == "-" else args.text
     if not text.strip():

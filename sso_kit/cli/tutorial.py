@@ -7,13 +7,13 @@ from typing import Any
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sso_kit.tutorial import main_run
+    from sso_kit.course.runner import main_run
 
     return main_run(args)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from sso_kit.tutorial import build_notebooks
+    from sso_kit.course.runner import build_notebooks
 
     for path in build_notebooks(args.output_dir):
         print(path)

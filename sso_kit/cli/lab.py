@@ -1,0 +1,52 @@
+"""CLI family ``sso-kit lab``: the sandbox and JupyterLab together (see :mod:`sso_kit.course.lab`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from sso_kit.course.lab import DEFAULT_PORT
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from sso_kit.course.lab import run_lab
+
+    return run_lab(
+        port=args.port,
+        sandbox_port=args.sandbox_port,
+        public_url=args.public_url,
+        notebook_dir=args.notebook_dir,
+        open_browser=not args.no_browser,
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sso-kit lab`` to the CLI."""
+    p = subparsers.add_parser(
+        "lab",
+        help="start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)",
+        description=(
+            "Start the offline IAM Identity Center sandbox and JupyterLab on the tutorial "
+            "notebooks, both on 127.0.0.1. Prints the JupyterLab address (with its token) and "
+            "the sandbox's sign-in details. Ctrl-C stops both."
+        ),
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"JupyterLab port (default {DEFAULT_PORT}; a free one if busy; 0 = any free port)",
+    )
+    p.add_argument(
+        "--sandbox-port", type=int, default=0, help="sandbox port (default: any free port)"
+    )
+    p.add_argument(
+        "--public-url",
+        default=None,
+        help="where browsers reach the sandbox pages (default: detected; JupyterHub: "
+        "<prefix>proxy/<port>/)",
+    )
+    p.add_argument("--notebook-dir", type=Path, default=None, help="folder with the notebooks")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    p.set_defaults(func=_cmd_lab)
