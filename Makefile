@@ -76,7 +76,7 @@ test-deps: $(TEST_STAMP)
 # Binder's pinned copy of the same set.
 lock: | $(UV_DEP)
 	$(UV) lock
-	$(UV) export --frozen --no-emit-project --no-dev --no-hashes --no-header \
+	$(UV) export --quiet --frozen --no-emit-project --no-dev --no-hashes --no-header \
 	  --format requirements-txt --output-file binder/requirements.txt
 
 # pip-audit asks PyPI's JSON API about each locked version, so it cannot run offline: not part
