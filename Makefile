@@ -77,12 +77,13 @@ test-deps: $(TEST_STAMP)
 # Binder's pinned copy of the same set.
 lock: | $(UV_DEP)
 	$(UV) lock
-	$(UV) export --frozen --no-emit-project --no-dev --no-hashes --no-header \
+	$(UV) export --quiet --frozen --no-emit-project --no-dev --no-hashes --no-header \
 	  --format requirements-txt --output-file binder/requirements.txt
 
-# pip-audit asks PyPI about each locked version, so it cannot run offline: not part of `make test`.
+# pip-audit asks PyPI's JSON API about each locked version, so it cannot run offline: not part
+# of `make test`. --strict: a package it could not check fails the audit instead of passing it.
 audit: | $(UV_DEP)
-	$(UV) export --frozen --no-emit-project --all-extras --no-hashes --no-header \
+	$(UV) export --quiet --frozen --no-emit-project --all-extras --no-hashes --no-header \
 	  --format requirements-txt --output-file $(VENV)/audit-requirements.txt
 	$(UV) tool run --from 'pip-audit>=2.7' pip-audit --strict --no-deps --disable-pip \
 	  --progress-spinner off -r $(VENV)/audit-requirements.txt

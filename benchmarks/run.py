@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             rows += run_one(name, args.quick, workdir, args.results)
+            # written after each benchmark too, so a long run that is stopped leaves its rows
+            meta["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
+            write_results(rows, {**meta, "finished": "(partial)"}, args.results)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     meta["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
