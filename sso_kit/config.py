@@ -316,13 +316,18 @@ def _locked_file(path: Path) -> Iterator[None]:
         lock.release()
 
 
+def _prune_backups(path: Path) -> None:
+    """Keep the newest KEEP_BACKUPS backups (also after a writer was killed mid-way)."""
+    old = sorted(path.parent.glob(f"{path.name}{BACKUP_PREFIX}*"))
+    for stale in old[:-KEEP_BACKUPS]:
+        stale.unlink(missing_ok=True)
+
+
 def _backup(path: Path, data: bytes, mode: int) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     backup = path.with_name(f"{path.name}{BACKUP_PREFIX}{stamp}")
     atomic_write(backup, data, mode & 0o777)
-    old = sorted(path.parent.glob(f"{path.name}{BACKUP_PREFIX}*"))
-    for stale in old[:-KEEP_BACKUPS]:
-        stale.unlink(missing_ok=True)
+    _prune_backups(path)
     return backup
 
 
@@ -392,6 +397,7 @@ def _edit(change: Callable[[Any], None]) -> tuple[Path, Path | None, bool, bool]
     except OSError:
         pass  # reported precisely below, once the folder is known to be usable
     with _locked_file(path):
+        _prune_backups(path)  # a writer killed between backup and prune left one too many
         original, mode, created = _read_for_edit(path)
         try:
             text = original.decode("utf-8")

@@ -211,8 +211,14 @@ def debug_cli(spec: dict[str, Any]) -> dict[str, Any]:
     return {"runs": runs, "secrets": sorted(secrets)}
 
 
-def _kill_at_random(work: Any, rng: Any, low: float, high: float) -> None:
-    """Fork a child that runs ``work`` forever; SIGKILL it after a random delay."""
+def _kill_at_random(
+    work: Any, rng: Any, low: float, high: float, watch: Path | None = None
+) -> None:
+    """Fork a child that runs ``work`` forever; SIGKILL it after a random delay.
+
+    With ``watch``, the kill instead comes a few random microseconds after a temp file
+    appears there (or at the deadline): a kill while the write is in flight.
+    """
     import os
     import time
 
@@ -223,7 +229,13 @@ def _kill_at_random(work: Any, rng: Any, low: float, high: float) -> None:
                 work()
         finally:
             os._exit(1)
-    time.sleep(rng.uniform(low, high))
+    if watch is None:
+        time.sleep(rng.uniform(low, high))
+    else:
+        deadline = time.monotonic() + high * 10
+        while time.monotonic() < deadline and not _temp_files(watch):
+            time.sleep(0.0002)
+        time.sleep(rng.uniform(0, 0.003))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
@@ -280,8 +292,14 @@ def crash_configure(spec: dict[str, Any]) -> dict[str, Any]:
     path.write_bytes(original)
     counter = iter(range(10**9))
     trials = []
-    for _ in range(spec["trials"]):
-        _kill_at_random(lambda: write(regions[next(counter) % len(regions)]), rng, 0, 0.15)
+    for index in range(spec["trials"]):
+        _kill_at_random(
+            lambda: write(regions[next(counter) % len(regions)]),
+            rng,
+            0,
+            0.15,
+            watch=path.parent if index % 2 else None,  # every other kill aims at a write
+        )
         left = _temp_files(path.parent)
         torn = hashlib.sha256(path.read_bytes()).hexdigest() not in valid
         status = _run_to_completion(lambda: write(rng.choice(regions)))  # the next run
@@ -324,8 +342,14 @@ def crash_login(spec: dict[str, Any]) -> dict[str, Any]:
     sso_client("sso-oidc", session_config("p"))
     folder = sso_cache_dir()
     trials = []
-    for _ in range(spec["trials"]):
-        _kill_at_random(lambda: login("p", force=True), rng, 0, spec["max_delay"])
+    for index in range(spec["trials"]):
+        _kill_at_random(
+            lambda: login("p", force=True),
+            rng,
+            0,
+            spec["max_delay"],
+            watch=folder if index % 2 else None,  # every other kill aims at a write
+        )
         left = _temp_files(folder)
         problems = []
         for path in folder.glob("*.json") if folder.is_dir() else []:

@@ -1,7 +1,8 @@
 """kill -9 at random points of configure and of login (real sandbox on loopback).
 
 Workers fork a child that configures (or logs in) in a loop and SIGKILL it after a random
-delay, then run the command once more to completion, as the learner's next attempt. After
+delay (every other trial: a few random microseconds after a temp file appears, i.e. during a
+write), then run the command once more to completion, as the learner's next attempt. After
 every kill the config is one whole version (never torn) and every token or registration file
 is whole; after the next run no temp file of ours is left and backups stay bounded.
 """

@@ -367,8 +367,12 @@ def test_cli_unparsable_config(cli_results, name: str, command: str) -> None:
 
 # ------------------------------------------------------------------ properties (hypothesis)
 
+# database=None: no .hypothesis folder in the checkout; every run draws fresh examples.
 PROPERTY = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 ANYTHING = st.one_of(
     st.none(),
@@ -438,7 +442,7 @@ def test_account_ids_are_ascii_digits_only(digits: str) -> None:
             validate.validate_account_id(digits)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(
     profile=st.text(max_size=20),
     session=st.text(max_size=20),

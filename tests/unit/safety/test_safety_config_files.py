@@ -292,3 +292,15 @@ def test_backups_are_bounded_and_complete() -> None:
     backups = sorted(path.parent.glob(f"config{BACKUP_PREFIX}*"))
     assert len(backups) == KEEP_BACKUPS
     assert [b.read_bytes() for b in backups] == contents[-KEEP_BACKUPS:]
+
+
+def test_backups_left_by_a_killed_writer_are_pruned_even_when_nothing_changes() -> None:
+    from sso_kit.config import BACKUP_PREFIX, KEEP_BACKUPS
+
+    path = config_path()
+    path.write_text("[default]\n")
+    configure()
+    for index in range(KEEP_BACKUPS + 2):  # as if writers died between backup and prune
+        path.with_name(f"config{BACKUP_PREFIX}20200101T0000{index:02d}000000Z").write_text("x")
+    configure()  # same values: nothing to write
+    assert len(list(path.parent.glob(f"config{BACKUP_PREFIX}*"))) == KEEP_BACKUPS
