@@ -51,6 +51,7 @@ def _kernel_environment() -> dict[str, str | None]:
         _state["sandbox"] = Sandbox(host="127.0.0.1", port=0, auto_approve=True).start()
     env = isolated_home_env(_state["home"])
     env.update(SSO_KIT_HEADLESS="1", SSO_KIT_SANDBOX_URL=_state["sandbox"].url)
+    env["SSO_KIT_SANDBOX_ADMIN_KEY"] = _state["sandbox"].admin_key
     return env
 
 

@@ -196,6 +196,11 @@ def run_tutorial(
         env.update(isolated_home_env(Path(home)))
     sandbox_ctx: Any = nullcontext()
     env["SSO_KIT_SANDBOX_URL"] = sandbox_url  # None: unset for the run, restored afterwards
+    env["SSO_KIT_SANDBOX_ADMIN_KEY"] = None  # the kernels' admin calls need the secret
+    if sandbox_url:
+        from sso_kit.sandbox import Sandbox
+
+        env["SSO_KIT_SANDBOX_ADMIN_KEY"] = Sandbox.admin_key_for(sandbox_url)
     if not sandbox_url and params.get("use_sandbox", True):
         from sso_kit.sandbox import Sandbox
 
@@ -208,6 +213,7 @@ def run_tutorial(
         with _environment(env), sandbox_ctx as sandbox:
             if sandbox is not None:
                 os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
+                os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
             for nb in paths:
                 if failed:
                     results.append(StepResult(nb.stem, "skipped", 0.0))

@@ -360,9 +360,7 @@ class Sandbox(AdminClient):
             url = env_url.rstrip("/")
             # The state file of the same sandbox (written by `sso-kit lab` / `sso-kit sandbox`)
             # also knows the sign-in password, which the health endpoint never tells.
-            saved = cls._read_state(state_file)
-            if saved.get("url", "").rstrip("/") != url:
-                saved = {}
+            saved = cls._state_of(url, state_file)
             admin_key = os.environ.get(ENV_ADMIN_KEY) or saved.get("admin_key")
             return cls.from_state({**saved, **info, "url": url, "admin_key": admin_key})
         path = Path(state_file) if state_file else state_file_path()
@@ -370,6 +368,29 @@ class Sandbox(AdminClient):
         if data.get("url") and cls._health(data["url"]):
             return cls.from_state(data)
         return cls.spawn(state_file=path, **kw)
+
+    @classmethod
+    def _state_of(cls, url: str, state_file: str | Path | None = None) -> dict[str, Any]:
+        """The state file's contents if it describes the sandbox at ``url``, else {}."""
+        saved = cls._read_state(state_file)
+        return saved if str(saved.get("url", "")).rstrip("/") == url.rstrip("/") else {}
+
+    @classmethod
+    def admin_key_for(cls, url: str, state_file: str | Path | None = None) -> str | None:
+        """The admin secret of the sandbox at ``url``: the environment's, else the state file's.
+
+        For tools that hand a sandbox URL to other processes (kernels, a tutorial run in a
+        temporary HOME): pass this on as ``SSO_KIT_SANDBOX_ADMIN_KEY`` with the URL.
+        """
+        key = os.environ.get(ENV_ADMIN_KEY) or cls._state_of(url, state_file).get("admin_key")
+        return str(key) if key else None
+
+    def environment(self) -> dict[str, str]:
+        """The variables another process needs to find and steer this sandbox."""
+        env = {ENV_URL: self.url, "SSO_KIT_SANDBOX_PUBLIC_URL": self.public_url}
+        if self.admin_key:
+            env[ENV_ADMIN_KEY] = self.admin_key
+        return env
 
     @staticmethod
     def _read_state(state_file: str | Path | None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def sandbox():
 @pytest.fixture
 def kit(sandbox, monkeypatch):
     monkeypatch.setenv("SSO_KIT_SANDBOX_URL", sandbox.url)
+    monkeypatch.setenv("SSO_KIT_SANDBOX_ADMIN_KEY", sandbox.admin_key)
     return steps.setup(interactive=False)
 
 

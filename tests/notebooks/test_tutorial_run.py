@@ -57,12 +57,14 @@ def _role_secrets() -> set[str]:
     return secrets
 
 
-def test_whole_tutorial_runs_and_leaks_no_secret(tmp_path):
+def test_whole_tutorial_runs_and_leaks_no_secret(tmp_path, monkeypatch):
     from sso_kit.sandbox import Sandbox
 
     home = tmp_path / "tutorial-home"
     out = tmp_path / "out"
     with Sandbox(host="127.0.0.1", port=0, auto_approve=True) as sandbox:
+        # A sandbox of this process has no state file: hand its admin secret on with its URL.
+        monkeypatch.setenv("SSO_KIT_SANDBOX_ADMIN_KEY", sandbox.admin_key)
         roles_before = _role_secrets()
         first = _cli(
             "--output-dir", str(out), "--home", str(home), "--sandbox-url", sandbox.url,
@@ -83,7 +85,7 @@ def test_whole_tutorial_runs_and_leaks_no_secret(tmp_path):
     assert cached["accessToken"], "the login step left no token to check for"
     assert cached["clientSecret"], "no client registration was cached"
     assert roles, "no role credentials were issued, so step 07 did not reach S3"
-    secrets = set().union(*cached.values(), roles)
+    secrets = set().union(*cached.values(), roles, {sandbox.admin_key})
 
     executed = sorted(out.glob("*.ipynb"))
     assert len(executed) == 11

@@ -33,6 +33,7 @@ def sandbox(monkeypatch, isolated_aws_home):
 
     with Sandbox(host="127.0.0.1", port=0, auto_approve=False) as sb:
         monkeypatch.setenv("SSO_KIT_SANDBOX_URL", sb.url)
+        monkeypatch.setenv("SSO_KIT_SANDBOX_ADMIN_KEY", sb.admin_key)
         monkeypatch.delenv("SSO_KIT_HEADLESS", raising=False)
         yield sb
 

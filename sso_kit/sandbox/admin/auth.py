@@ -6,7 +6,8 @@ address a request comes from proves nothing. An admin call therefore passes four
 1. ``Host`` names this sandbox (a loopback name, an IP literal, the public URL's host or an
    allowed host): a foreign name is a DNS-rebinding page.
 2. ``Origin`` (sent by browsers) is this sandbox's own host and port (or the public URL's
-   origin), and ``Sec-Fetch-Site`` is not ``cross-site``/``same-site``.
+   origin), and ``Sec-Fetch-Site`` is not ``cross-site``/``same-site`` (except for a GET
+   navigation: admin GET routes change nothing).
 3. A POST carries ``Content-Type: application/json``. Browsers send that cross-origin only
    after a CORS preflight, which the sandbox never grants, so no-cors fetches and HTML forms
    (``text/plain``, urlencoded, multipart) are refused.
@@ -108,7 +109,14 @@ class AdminAuth:
         return name in LOOPBACK_HOSTS or name in self.allowed_hosts or _is_ip(name)
 
     def origin_allowed(self, request: Request) -> bool:
-        if request.headers.get("Sec-Fetch-Site", "").lower() in ("cross-site", "same-site"):
+        # A link followed to an admin page (a GET navigation) is fine: GET routes change
+        # nothing, and the page cannot be read by the site that linked to it.
+        navigation = (
+            request.method == "GET"
+            and request.headers.get("Sec-Fetch-Mode", "").lower() == "navigate"
+        )
+        site = request.headers.get("Sec-Fetch-Site", "").lower()
+        if site in ("cross-site", "same-site") and not navigation:
             return False
         origin = request.headers.get("Origin")
         if origin is None:  # not sent by programs, nor by browsers on same-origin GETs

@@ -110,6 +110,12 @@ def test_sec_fetch_site_from_another_site_is_refused(http, app, site):
     assert call(http, **{"Sec-Fetch-Site": site}, **secret(app)).status_code == 403
 
 
+def test_a_followed_link_to_an_admin_page_is_a_navigation_not_a_call(http, app):
+    nav = {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate", **secret(app)}
+    assert call(http, method="GET", **nav).status_code == 200
+    assert call(http, method="POST", **nav).status_code == 403  # a form post is no link
+
+
 @pytest.mark.parametrize(
     "origin", ["http://127.0.0.1:8080", "https://hub.example.org", "HTTPS://HUB.EXAMPLE.ORG"]
 )
