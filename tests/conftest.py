@@ -32,12 +32,3 @@ def isolated_aws_home(tmp_path, monkeypatch):
     monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
     monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
     return home
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist (``make test`` runs ``-n auto --dist loadgroup``), keep every notebook cell
-    on one worker, in file order: the notebooks share one HOME, each reading what the one before
-    it wrote. Everything else spreads over the workers (each has its own session sandboxes)."""
-    for item in items:
-        if str(getattr(item, "fspath", "")).endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group("notebooks"))

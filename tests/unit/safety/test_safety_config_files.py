@@ -17,10 +17,10 @@ import pytest
 from botocore.configloader import load_config as botocore_load
 
 from sso_kit import cache
+from sso_kit import course as steps
 from sso_kit.config import config_path, configure_profile, load_config, replace_config
 from sso_kit.errors import ConfigError, ConfigWriteError
 from sso_kit.files import STALE_SECONDS
-from sso_kit import course as steps
 
 SSO = {
     "sso_session": "my-sso",

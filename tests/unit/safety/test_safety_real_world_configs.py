@@ -13,8 +13,8 @@ import hashlib
 import pytest
 from botocore.configloader import load_config as botocore_load
 
-from sso_kit.config import config_path, configure_profile
 from sso_kit import course as steps
+from sso_kit.config import config_path, configure_profile
 
 PROFILES = "\n".join(
     f"[profile team-{n}]\nrole_arn = arn:aws:iam::1111222233{n % 100:02d}:role/R{n}\n"
