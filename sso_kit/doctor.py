@@ -151,6 +151,28 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
 
 
+def is_loopback_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+def endpoint_listening(url: str, timeout: float = 2.0) -> bool:
+    """Whether anything accepts a TCP connection at ``url``'s host and port (no request sent)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 class _Stop(Exception):
     """Raised inside a stage when later checks would only repeat the same problem."""
 
@@ -434,7 +456,19 @@ class _Doctor:
                 f"Add `region = {self.sso_region}` (or your workload region) to the profile.",
             )
         if self.endpoint_url:
-            self.add("config.endpoint", "config", "ok", f"endpoint_url = {self.endpoint_url}")
+            if is_loopback_url(self.endpoint_url) and not endpoint_listening(self.endpoint_url):
+                self.add(
+                    "config.endpoint_dead",
+                    "config",
+                    "problem",
+                    f"endpoint_url = {self.endpoint_url}, but nothing listens there",
+                    "The profile points at a local sandbox that is not running (or that came "
+                    "back on another port), so every login fails to connect.",
+                    "Start the lab (`make lab`: it repairs the profile) or `sso-kit sandbox`, or "
+                    "set endpoint_url to the address it prints.",
+                )
+            else:
+                self.add("config.endpoint", "config", "ok", f"endpoint_url = {self.endpoint_url}")
 
     def _profile_missing(self, profiles: dict[str, Any], configloader: Any) -> None:
         try:

@@ -286,11 +286,13 @@ def sdk_supports_sso_session() -> tuple[bool, str]:
 
 
 def aws_cli() -> str | None:
-    """The ``aws`` command next to this Python (the venv), else on PATH."""
+    """The kit's CLI v2 (``~/.sso-kit/bin/aws``), else the one next to this Python, else PATH's."""
     import sys
 
-    beside = Path(sys.executable).parent / "aws"
-    return str(beside) if beside.exists() else shutil.which("aws")
+    for candidate in (kit_dir() / "bin" / "aws", Path(sys.executable).parent / "aws"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("aws")
 
 
 def _run(argv: list[str], timeout: float = 120.0) -> str:
