@@ -167,6 +167,13 @@ def stable_port(requested: int, name: str) -> int:
     return last if last and _port_free(last) else free_port()
 
 
+def sandbox_data_dir() -> Path:
+    """``~/.sso-kit/lab/sandbox-data``: the lab's sandbox keeps its users, client registrations,
+    tokens and buckets here, so a restarted lab still knows the learner's login (delete it for a
+    clean organisation)."""
+    return lab_home() / "sandbox-data"
+
+
 def reset_workspace(workspaces_dir: Path) -> None:
     """Forget the open tabs of the last lab: they reopen with stale outputs and one kernel each.
 
@@ -398,7 +405,11 @@ def run_lab(
         public = public_url or sandbox_public_url(sandbox_port)  # explicit setting or JupyterHub
         try:
             sandbox = Sandbox(
-                host="127.0.0.1", port=sandbox_port, public_url=public, auto_approve=False
+                host="127.0.0.1",
+                port=sandbox_port,
+                public_url=public,
+                auto_approve=False,
+                data_dir=sandbox_data_dir(),
             ).start()
         except SsoKitError:
             raise
