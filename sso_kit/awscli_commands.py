@@ -103,8 +103,8 @@ def _exec_shell(env: dict[str, str]) -> int:
     url = env.get("AWS_ENDPOINT_URL")
     where = f"the offline sandbox at {url}" if url else "real AWS"
     print(
-        f"sso-kit terminal: `aws` is AWS CLI v2 and talks to {where}. "
-        "Try: aws --version; sso-kit status",
+        f"sso-kit terminal: the kit's aws and sso-kit come first on PATH; AWS CLI calls go to "
+        f"{where}. Try: aws --version; sso-kit status",
         flush=True,
     )
     os.execvpe(shell, [shell, "-i"], env)
