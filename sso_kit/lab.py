@@ -184,14 +184,16 @@ def reset_workspace(workspaces_dir: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
-def terminal_config(config_dir: Path, python: str = sys.executable) -> Path:
+def terminal_config(
+    config_dir: Path, python: str = sys.executable, name: str = "jupyter_server_config.json"
+) -> Path:
     """A Jupyter server config whose terminals start through ``sso-kit env --shell``.
 
     So each terminal has the kit's CLI v2 and ``sso-kit`` first on PATH and, with a sandbox,
     ``AWS_ENDPOINT_URL``; kernels do not get ``AWS_ENDPOINT_URL`` (a notebook may target real AWS).
     """
     config_dir.mkdir(parents=True, exist_ok=True)
-    target = config_dir / "jupyter_server_config.json"
+    target = config_dir / name
     shell = [python, "-m", "sso_kit", "env", "--shell"]
     target.write_text(json.dumps({"ServerApp": {"terminado_settings": {"shell_command": shell}}}))
     return target
