@@ -460,7 +460,7 @@ class _Doctor:
                 self.add(
                     "config.endpoint_dead",
                     "config",
-                    "problem",
+                    "warning",  # the network stage says "unreachable" when it gets that far
                     f"endpoint_url = {self.endpoint_url}, but nothing listens there",
                     "The profile points at a local sandbox that is not running (or that came "
                     "back on another port), so every login fails to connect.",

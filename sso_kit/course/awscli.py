@@ -26,6 +26,7 @@ from pathlib import Path
 from sso_kit.errors import SsoKitError
 
 __all__ = [
+    "ENV_SOURCE",
     "MIN_SANDBOX_VERSION",
     "SOURCE_URL",
     "AwsCli",

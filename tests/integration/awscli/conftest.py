@@ -7,11 +7,12 @@ wheel; machines with a download use ``sso-kit awscli install``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from sso_kit.course.awscli import AwsCli, ensure_installed
+from sso_kit.course.awscli import ENV_SOURCE, AwsCli, ensure_installed
 
 ROOT = Path(__file__).resolve().parents[3]
 WHEEL = ROOT.parent / "shared" / "wheels" / "awscli-2.36.7-py3-none-any.whl"
@@ -19,10 +20,14 @@ CACHE = ROOT / ".venv" / "awscli-v2"
 
 
 def install_test_cli() -> AwsCli:
-    """The cached CLI v2 (installing it on first use); fails loudly without the wheel."""
-    if not (CACHE / "bin" / "aws").exists() and not WHEEL.is_file():
+    """The cached CLI v2 (installing it on first use); fails loudly without a source.
+
+    ``SSO_KIT_AWSCLI_SOURCE`` (a wheel, sdist or URL) replaces the shared wheel where set.
+    """
+    source = os.environ.get(ENV_SOURCE) or WHEEL
+    if not (CACHE / "bin" / "aws").exists() and source == WHEEL and not WHEEL.is_file():
         pytest.fail(f"CLI v2 wheel missing at {WHEEL}: the CLI v2 tests need it (see its README).")
-    return ensure_installed(WHEEL, target=CACHE, progress=lambda _line: None, link=False)
+    return ensure_installed(source, target=CACHE, progress=lambda _line: None, link=False)
 
 
 @pytest.fixture(scope="session")
