@@ -353,7 +353,7 @@ def _banner(state: LabState, sandbox: Any) -> str:
 def lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
     """The lab's (and so every kernel's) environment: where the running sandbox is.
 
-    PATH starts with ``~/.sso-kit/bin`` (the kit's CLI v2, ``sso-kit``) and this venv's bin, so
+    PATH starts with ``~/.sso-kit/bin`` (the kit's CLI v2, ``sso-kit``), so
     ``!aws`` in a notebook is v2 too. No ``AWS_ENDPOINT_URL``: only terminals get it.
     """
     from sso_kit.course.awscli import terminal_environment

@@ -134,6 +134,14 @@ def test_lab_serves_jupyterlab_and_the_sandbox_and_ctrl_c_stops_both(lab_env):
         assert f"SSO_KIT_SANDBOX_URL={state['sandbox_url']}".encode() in environ
         # ... but not AWS_ENDPOINT_URL: a kernel may talk to real AWS; only terminals get it
         assert not any(v.startswith(b"AWS_ENDPOINT_URL=") for v in environ)
+        # a terminal (File > New > Terminal) is a shell with the sandbox's AWS_ENDPOINT_URL and
+        # the kit's bin first on PATH
+        _api(base, token, "POST", "api/terminals")
+        shell_env = _terminal_shell_environ(jupyter_pids[0])
+        assert shell_env["AWS_ENDPOINT_URL"] == state["sandbox_url"]
+        assert shell_env["PATH"].split(os.pathsep)[0] == str(home / ".sso-kit" / "bin")
+        assert (home / ".sso-kit" / "bin" / "sso-kit").exists(), "sso-kit is on that PATH"
+
         # the token is a credential: not in the argv other users see in `ps`, and the log
         # JupyterLab writes it to is owner-only
         assert token not in _cmdline(jupyter_pids[0])
@@ -188,6 +196,25 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def _api(base: str, token: str, method: str, path: str) -> None:
+    req = urllib.request.Request(
+        f"{base}/{path}", method=method, headers={"Authorization": f"token {token}"}
+    )
+    urllib.request.urlopen(req, timeout=30).close()
+
+
+def _terminal_shell_environ(jupyter_pid: int) -> dict[str, str]:
+    """The environment of the interactive shell a new terminal runs (after sso-kit env execs it)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        for pid in _children(jupyter_pid):
+            if _cmdline(pid).split(" ")[-2:-1] == ["-i"]:
+                raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                return dict(v.decode().split("=", 1) for v in raw if b"=" in v)
+        time.sleep(0.5)
+    pytest.fail("no interactive shell started for the terminal")
 
 
 def _put_workspace(base: str, token: str) -> None:
