@@ -509,6 +509,19 @@ def configure_profile(
     )
 
 
+def set_endpoint_url(profile: str, endpoint_url: str) -> Path | None:
+    """Point an existing profile's ``endpoint_url`` elsewhere; returns the backup, if one was made.
+
+    For a sandbox that came back on another port: only that one key changes, the rest of the
+    file (comments included) stays byte for byte.
+    """
+    endpoint = validate_endpoint_url(endpoint_url)
+    _, backup, _, _ = _edit(
+        lambda updater: _set_keys(updater, "profile", profile, {"endpoint_url": endpoint})
+    )
+    return backup
+
+
 def _remove(kind: str, name: str) -> bool:
     removed: list[bool] = []
 

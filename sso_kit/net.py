@@ -22,10 +22,37 @@ def free_port(host: str = LOOPBACK_HOST) -> int:
 
 
 def port_free(port: int, host: str = LOOPBACK_HOST) -> bool:
-    """Whether ``port`` can be bound on ``host`` right now."""
+    """Whether a server could listen on ``port`` on ``host`` right now.
+
+    With SO_REUSEADDR, as JupyterLab and the sandbox bind: sockets of a server that just
+    stopped linger in TIME-WAIT for a minute, and they do not stop a new one from listening.
+    """
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
             return False
         return True
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (the sandbox's kind of endpoint)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in LOOPBACK
+
+
+def endpoint_listening(url: str, timeout: float = 2.0) -> bool:
+    """Whether anything accepts a TCP connection at ``url``'s host and port (no request sent)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -10,15 +10,19 @@ from sso_kit.course.lab import DEFAULT_PORT
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from sso_kit.course.lab import run_lab
+    from sso_kit.course.lab import LabAlreadyRunningError, run_lab
 
-    return run_lab(
-        port=args.port,
-        sandbox_port=args.sandbox_port,
-        public_url=args.public_url,
-        notebook_dir=args.notebook_dir,
-        open_browser=not args.no_browser,
-    )
+    try:
+        return run_lab(
+            port=args.port,
+            sandbox_port=args.sandbox_port,
+            public_url=args.public_url,
+            notebook_dir=args.notebook_dir,
+            open_browser=not args.no_browser,
+        )
+    except LabAlreadyRunningError as exc:  # not a failure: the learner's lab is up
+        print(exc)
+        return 0
 
 
 def register(subparsers: Any) -> None:

@@ -109,6 +109,72 @@ def write_lab_settings(settings_dir: Path) -> Path:
     return settings_dir
 
 
+# -- restarts: the same ports, a clean workspace -------------------------------------------------
+def _ports_path() -> Path:
+    return lab_home() / "ports.json"
+
+
+def remembered_ports() -> dict[str, int]:
+    """The ports the last lab used (``~/.sso-kit/lab/ports.json``), or {}."""
+    try:
+        data = json.loads(_ports_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return (
+        {k: int(v) for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+    )
+
+
+def remember_ports(**ports: int) -> None:
+    """Keep this lab's ports, so the next one listens where profiles and bookmarks point."""
+    path = _ports_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**remembered_ports(), **ports}))
+
+
+def stable_port(requested: int, name: str) -> int:
+    """``requested`` when given; else the port remembered under ``name`` if free; else a free one.
+
+    A sandbox on the same port after a restart keeps every kit-written ``endpoint_url`` valid.
+    """
+    if requested:
+        return requested
+    last = remembered_ports().get(name)
+    return last if last and port_free(last) else free_port()
+
+
+def sandbox_data_dir() -> Path:
+    """``~/.sso-kit/lab/sandbox-data``: the lab's sandbox keeps its users, client registrations,
+    tokens and buckets here, so a restarted lab still knows the learner's login (delete it for a
+    clean organisation)."""
+    return lab_home() / "sandbox-data"
+
+
+def reset_workspace(workspaces_dir: Path) -> None:
+    """Forget the open tabs of the last lab: they reopen with stale outputs and one kernel each.
+
+    JupyterLab then opens only its default URL (00_start_here) in a fresh layout.
+    """
+    if workspaces_dir.is_dir():
+        for entry in workspaces_dir.glob("*.jupyterlab-workspace"):
+            entry.unlink(missing_ok=True)
+
+
+def terminal_config(
+    config_dir: Path, python: str = sys.executable, name: str = "jupyter_server_config.json"
+) -> Path:
+    """A Jupyter server config whose terminals start through ``sso-kit env --shell``.
+
+    So each terminal has the kit's CLI v2 and ``sso-kit`` first on PATH and, with a sandbox,
+    ``AWS_ENDPOINT_URL``; kernels do not get ``AWS_ENDPOINT_URL`` (a notebook may target real AWS).
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    target = config_dir / name
+    shell = [python, "-m", "sso_kit", "env", "--shell"]
+    target.write_text(json.dumps({"ServerApp": {"terminado_settings": {"shell_command": shell}}}))
+    return target
+
+
 def jupyter_command(
     *,
     port: int,
@@ -119,6 +185,7 @@ def jupyter_command(
     open_browser: bool = False,
     base_url: str = "/",
     python: str = sys.executable,
+    config_file: Path | None = None,
 ) -> list[str]:
     """The JupyterLab command line: loopback only, a token, no news, opening 00_start_here.
 
@@ -142,6 +209,7 @@ def jupyter_command(
         f"--LabApp.workspaces_dir={workspaces_dir}",
         "--LabApp.news_url=None",
         "--LabApp.expose_app_in_browser=True",
+        *([f"--config={config_file}"] if config_file is not None else []),
     ]
 
 
@@ -259,8 +327,14 @@ def _banner(state: LabState, sandbox: Any) -> str:
 
 
 def lab_environment(sandbox: Any, base: Mapping[str, str]) -> dict[str, str]:
-    """The lab's (and so every kernel's) environment: where the running sandbox is."""
-    env = dict(base)
+    """The lab's (and so every kernel's) environment: where the running sandbox is.
+
+    PATH starts with ``~/.sso-kit/bin`` (the kit's CLI v2, ``sso-kit``), so
+    ``!aws`` in a notebook is v2 too. No ``AWS_ENDPOINT_URL``: only terminals get it.
+    """
+    from sso_kit.course.awscli import terminal_environment
+
+    env = terminal_environment(base, sandbox_url=None)
     env["SSO_KIT_SANDBOX_URL"] = sandbox.url
     env["SSO_KIT_SANDBOX_PUBLIC_URL"] = sandbox.public_url
     env["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key  # the admin steps of notebook 01
@@ -293,7 +367,14 @@ def run_lab(
             print(f"Port {port} is busy; JupyterLab uses {chosen} instead.", file=out)
             port = chosen
         port = port or free_port()
-        sandbox_port = sandbox_port or free_port()
+        sandbox_port = stable_port(sandbox_port, "sandbox")
+        started = time.monotonic()
+        print(
+            f"Starting the offline sandbox on {LOOPBACK_HOST}:{sandbox_port} "
+            "(the first start loads moto: up to a minute) ...",
+            file=out,
+            flush=True,
+        )
 
         from sso_kit.sandbox import Sandbox, state_file_path
         from sso_kit.sandbox.proxy import sandbox_public_url
@@ -302,7 +383,11 @@ def run_lab(
         public = public_url or sandbox_public_url(sandbox_port)  # explicit setting or JupyterHub
         try:
             sandbox = Sandbox(
-                host=LOOPBACK_HOST, port=sandbox_port, public_url=public, auto_approve=False
+                host=LOOPBACK_HOST,
+                port=sandbox_port,
+                public_url=public,
+                auto_approve=False,
+                data_dir=sandbox_data_dir(),
             ).start()
         except SsoKitError:
             raise
@@ -313,6 +398,10 @@ def run_lab(
             ) from exc
         try:
             sandbox.write_state_file()  # terminals outside the lab find it too
+            remember_ports(sandbox=sandbox_port)
+            print(f"Sandbox ready ({time.monotonic() - started:.0f} s).", file=out, flush=True)
+            _report_repairs(sandbox, out)
+            ensure_terminal_tools(out)
             return _serve(sandbox, env, port, notebook_dir, home, open_browser, out)
         finally:
             with _shielded():
@@ -320,6 +409,48 @@ def run_lab(
                 state_file_path().unlink(missing_ok=True)
                 with contextlib.suppress(OSError):
                     _state_path().unlink()
+
+
+def ensure_terminal_tools(out: Any) -> None:
+    """``sso-kit`` and a CLI v2 in ``~/.sso-kit/bin`` for the lab's terminals, or say how to get one.
+
+    Installing needs AWS's download (or ``SSO_KIT_AWSCLI_SOURCE``, a local wheel or sdist); a lab
+    without a CLI v2 still runs, since every step also has its widget.
+    """
+    from sso_kit.course import awscli
+
+    awscli.link_sso_kit()
+    best = awscli.preferred()
+    if best is not None:
+        print(f"AWS CLI for terminals: {best.version_text} ({best.path})", file=out, flush=True)
+        return
+    print(
+        "No AWS CLI v2 (2.13.0+) found; installing one into ~/.sso-kit/awscli-v2 ...",
+        file=out,
+        flush=True,
+    )
+    try:
+        awscli.ensure_installed(progress=lambda line: print(f"  {line}", file=out, flush=True))
+    except SsoKitError as exc:
+        print(f"Note: terminals will have no AWS CLI v2. {exc}", file=out, flush=True)
+
+
+def _report_repairs(sandbox: Any, out: Any) -> None:
+    """Move kit-written profiles from a dead sandbox address to this one, and say so."""
+    from sso_kit.course.endpoints import repair_stale_endpoints
+
+    try:
+        repairs = repair_stale_endpoints(sandbox.url, sandbox.start_url)
+    except SsoKitError as exc:  # an unparsable config is doctor's business, not a lab failure
+        print(f"Note: could not check ~/.aws/config for old sandbox addresses: {exc}", file=out)
+        return
+    for r in repairs:
+        print(
+            f"Profile '{r.profile}': endpoint_url {r.old} (nothing there) -> {r.new}"
+            + (f" (backup: {r.backup})" if r.backup else ""),
+            file=out,
+            flush=True,
+        )
 
 
 def _serve(
@@ -341,7 +472,9 @@ def _serve(
         settings_dir=write_lab_settings(home / "settings"),
         workspaces_dir=home / "workspaces",
         open_browser=open_browser,
+        config_file=terminal_config(home / "config"),
     )
+    reset_workspace(home / "workspaces")
     base = f"http://{LOOPBACK_HOST}:{port}"
     # owner-only: JupyterLab logs its address with the token
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sso_kit.errors import ConfigError
+from sso_kit.home import kit_home
 from sso_kit.ui import is_interactive
 
 DEFAULT_PROFILE = "sso-kit-tutorial"
@@ -150,11 +151,13 @@ def sdk_supports_sso_session() -> tuple[bool, str]:
 
 
 def aws_cli() -> str | None:
-    """The ``aws`` command next to this Python (the venv), else on PATH."""
+    """The kit's CLI v2 (``~/.sso-kit/bin/aws``), else the one next to this Python, else PATH's."""
     import sys
 
-    beside = Path(sys.executable).parent / "aws"
-    return str(beside) if beside.exists() else shutil.which("aws")
+    for candidate in (kit_home() / "bin" / "aws", Path(sys.executable).parent / "aws"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("aws")
 
 
 def run_command(argv: list[str], timeout: float = 120.0) -> str:

@@ -207,6 +207,15 @@ FAILURES: dict[str, Failure] = {f.id: f for f in (
         "The profile sets endpoint_url",
     ),
     _F(
+        "config.endpoint_dead",
+        "config",
+        "The profile's endpoint_url has nothing behind it",
+        "The profile points at a local sandbox that is not running (or that came back on "
+        "another port), so every login fails to connect.",
+        "Start the lab (`make lab`: it repairs the profile) or `sso-kit sandbox`, or set "
+        "endpoint_url to the address it prints.",
+    ),
+    _F(
         "config.profile_syntax",
         "config",
         "The profile header lacks the word `profile`",

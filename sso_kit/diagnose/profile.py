@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from sso_kit.diagnose.base import Checks, Stop
+from sso_kit.net import endpoint_listening, is_loopback_url
 
 
 class ConfigStage(Checks):
@@ -74,7 +75,15 @@ class ConfigStage(Checks):
                 f"profile '{self.profile}' has no region (and no AWS_REGION)",
             )
         if self.endpoint_url:
-            self.add("config.endpoint", "ok", f"endpoint_url = {self.endpoint_url}")
+            if is_loopback_url(self.endpoint_url) and not endpoint_listening(self.endpoint_url):
+                # a warning: the network stage says "unreachable" when it gets that far
+                self.add(
+                    "config.endpoint_dead",
+                    "warning",
+                    f"endpoint_url = {self.endpoint_url}, but nothing listens there",
+                )
+            else:
+                self.add("config.endpoint", "ok", f"endpoint_url = {self.endpoint_url}")
 
     def _profile_missing(self, profiles: dict[str, Any], configloader: Any) -> None:
         try:

@@ -1,0 +1,176 @@
+"""Finding and judging ``aws`` commands, the terminal's environment, and ``sso-kit env``.
+
+The ``aws`` commands here are tiny shell scripts that print what real v1, old v2 and current
+v2 print for ``--version`` (v1 on stderr, v2 on stdout).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sso_kit.course import awscli
+from sso_kit.course.awscli import (
+    AwsCliInstallError,
+    find_all,
+    install,
+    kit_bin_dir,
+    parse_version,
+    preferred,
+    terminal_environment,
+)
+
+V1 = "aws-cli/1.46.8 Python/3.11.7 Linux/6.1 botocore/1.44.8"
+OLD_V2 = "aws-cli/2.9.19 Python/3.11.2 Linux/6.1 source/x86_64.debian.12 prompt/off"
+V2 = "aws-cli/2.36.7 Python/3.11.7 Linux/6.1 source/x86_64.debian.12"
+
+
+def fake_aws(folder: Path, version: str, *, stderr: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "aws"
+    script.write_text(f"#!/bin/sh\necho '{version}'{' >&2' if stderr else ''}\n")
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (V1, (1, 46, 8)),
+        (OLD_V2, (2, 9, 19)),
+        (V2, (2, 36, 7)),
+        ("command not found", None),
+    ],
+)
+def test_parse_version_reads_the_cli_banner(text, expected):
+    assert parse_version(text) == expected
+
+
+def test_every_aws_on_path_is_listed_in_order_with_a_verdict(tmp_path):
+    v1 = fake_aws(tmp_path / "venv-bin", V1, stderr=True)
+    old = fake_aws(tmp_path / "usr-bin", OLD_V2)
+    new = fake_aws(tmp_path / "local-bin", V2)
+    (tmp_path / "dup").mkdir()
+    (tmp_path / "dup" / "aws").symlink_to(new)  # the same program twice is listed once
+    search = (
+        os.pathsep.join(str(p.parent) for p in (v1, old, new)) + os.pathsep + str(tmp_path / "dup")
+    )
+
+    found = find_all(search)
+
+    assert [c.path for c in found] == [str(v1), str(old), str(new)]
+    assert [c.major for c in found] == [1, 2, 2]
+    assert [c.usable for c in found] == [False, False, True]
+    assert "no `aws sso login`" in found[0].verdict
+    assert "older than 2.13.0" in found[1].verdict and "endpoint_url" in found[1].verdict
+    assert preferred(search).path == str(new)
+
+
+def test_the_kits_own_cli_is_preferred_even_when_not_on_path(tmp_path):
+    on_path = fake_aws(tmp_path / "local-bin", V2)
+    real = fake_aws(awscli.install_dir() / "bin", "aws-cli/2.30.0 Python/3.11")
+    kit_bin_dir().mkdir(parents=True)
+    (kit_bin_dir() / "aws").symlink_to(real)
+
+    best = preferred(str(on_path.parent))
+
+    assert best is not None and best.kit and best.version == (2, 30, 0)
+
+
+def test_no_usable_cli_means_none(tmp_path):
+    fake_aws(tmp_path / "bin", V1, stderr=True)
+    assert preferred(str(tmp_path / "bin")) is None
+
+
+def test_terminal_environment_routes_to_the_sandbox_and_puts_the_kit_first():
+    env = terminal_environment({"PATH": "/usr/bin:/bin"}, sandbox_url="http://127.0.0.1:4567")
+    parts = env["PATH"].split(os.pathsep)
+    assert parts == [str(kit_bin_dir()), "/usr/bin", "/bin"]  # no venv bin: its aws may be v1
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4567"
+
+
+def test_terminal_environment_for_real_aws_drops_the_sandbox_endpoint_only():
+    sandbox = {
+        "PATH": "/bin",
+        "SSO_KIT_SANDBOX_URL": "http://127.0.0.1:1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:1",
+    }
+    assert "AWS_ENDPOINT_URL" not in terminal_environment(sandbox, sandbox_url=None)
+    own = {"PATH": "/bin", "AWS_ENDPOINT_URL": "https://vpce.example.com"}
+    assert (
+        terminal_environment(own, sandbox_url=None)["AWS_ENDPOINT_URL"] == own["AWS_ENDPOINT_URL"]
+    )
+
+
+def test_install_from_a_missing_file_says_what_to_pass(tmp_path):
+    with pytest.raises(AwsCliInstallError, match="is not a file") as err:
+        install(tmp_path / "nope.whl", target=tmp_path / "venv", progress=lambda _l: None)
+    assert "wheel" in str(err.value)
+
+
+def test_install_from_an_unreachable_download_suggests_from(tmp_path, monkeypatch):
+    # a closed loopback port stands in for a machine without that download
+    from sso_kit.net import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/awscli.tar.gz"
+    lines: list[str] = []
+    with pytest.raises(AwsCliInstallError) as err:
+        install(url, target=tmp_path / "venv", progress=lines.append, timeout=2)
+    assert "cannot be downloaded" in str(err.value)
+    assert "--from PATH" in str(err.value)
+    assert lines and "Checking" in lines[0]
+    assert not (tmp_path / "venv").exists(), "nothing is created before the download works"
+
+
+def _sso_kit(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sso_kit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_sso_kit_env_prints_lines_to_eval_for_the_running_sandbox(isolated_aws_home):
+    state = isolated_aws_home / ".sso-kit" / "sandbox.json"
+    state.parent.mkdir(parents=True)
+    state.write_text('{"url": "http://127.0.0.1:4567"}')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_")}
+
+    proc = _sso_kit("env", env=env)
+
+    assert proc.returncode == 0, proc.stderr
+    assert "export AWS_ENDPOINT_URL=http://127.0.0.1:4567" in proc.stdout
+    assert f"export PATH={kit_bin_dir()}" in proc.stdout
+    shell = subprocess.run(
+        ["/bin/sh", "-c", f'eval "$({sys.executable} -m sso_kit env)"; echo "$AWS_ENDPOINT_URL"'],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shell.stdout.strip() == "http://127.0.0.1:4567"
+
+
+def test_sso_kit_env_without_a_sandbox_is_an_error_with_a_next_step(isolated_aws_home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_")}
+    proc = _sso_kit("env", env=env)
+    assert proc.returncode == 8
+    assert proc.stderr.startswith("sso-kit: error: No running sandbox found")
+    assert "--real-aws" in proc.stderr
+    real = _sso_kit("env", "--real-aws", env=env)
+    assert real.returncode == 0 and "unset AWS_ENDPOINT_URL" in real.stdout
+
+
+def test_sso_kit_awscli_status_lists_and_judges(tmp_path, isolated_aws_home):
+    fake_aws(tmp_path / "bin", OLD_V2)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}/usr/bin:/bin"}
+    proc = _sso_kit("awscli", "status", env=env)
+    assert proc.returncode == 9
+    assert "2.9.19" in proc.stdout and "cannot reach the sandbox" in proc.stdout
+    assert "sso-kit awscli install" in proc.stdout
