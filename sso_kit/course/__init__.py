@@ -1,0 +1,1 @@
+"""What the tutorial notebooks need above the library: step checks, quiz data, clean-up helpers."""
