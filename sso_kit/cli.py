@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "sso_kit.doctor_commands",  # doctor, explain
     "sso_kit.tutorial_commands",  # tutorial run
     "sso_kit.lab",  # lab
+    "sso_kit.check_commands",  # check STEP
 )
 
 EPILOG = """exit codes:

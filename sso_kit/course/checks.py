@@ -292,7 +292,10 @@ def terminal_steps(step: str, target: Target, *, hosted: bool | None = None) -> 
 def _check_config(f: _Findings, target: Target, config: dict[str, Any]) -> dict[str, Any] | None:
     """Step 05's pieces; returns the profile's own keys (None when the profile is missing)."""
     p, s = target.profile, target.sso_session
-    redo = f"Run aws configure sso --profile {p} (see the commands above)."
+    redo = (
+        f"Run aws configure sso --profile {p} and answer its prompts "
+        "(sso-kit check 05 --solution shows every answer)."
+    )
     session = config["sso_sessions"].get(s)
     if session is None:
         f.need(
@@ -684,7 +687,7 @@ def bucket_lister(kit: Any, step: str) -> Callable[[], Sequence[str]] | None:
             return [b.name for b in list_buckets(kit.profile)]
 
         return with_role
-    if step == "09" and getattr(kit, "use_sandbox", False):
+    if step == "09" and getattr(kit, "sandbox", None) is not None:
 
         def as_admin() -> list[str]:
             from sso_kit.ui.steps import admin_client
