@@ -17,8 +17,30 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from sso_kit.errors import LoginCancelledError, LoginError
-from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.errors import (
+    AuthorizationDeniedError,
+    ConfigError,
+    LoginCancelledError,
+    LoginError,
+    SsoKitError,
+)
+from sso_kit.ui.messages import StatusMessage, describe_error, guarded
+
+#: What to click next, in the panel's words (the errors' own hints name CLI commands).
+_NEXT_CLICK = (
+    (AuthorizationDeniedError, "Click Log in again and choose Allow on the sign-in page."),
+    (LoginCancelledError, "Click Log in to start again."),
+    (ConfigError, "Save the profile in step 05 (click Save profile), then click Log in."),
+    (SsoKitError, "Click Log in to get a new code."),
+)
+
+
+def notebook_message(exc: BaseException) -> str:
+    """The error for a notebook: what went wrong, then what to click (never a CLI command)."""
+    for kind, click in _NEXT_CLICK:
+        if isinstance(exc, kind):
+            return f"{exc.message} {click}"  # type: ignore[attr-defined]
+    return describe_error(exc)
 
 
 def qr_svg(data: str) -> bytes:
@@ -89,7 +111,7 @@ class LoginPanel(widgets.VBox):
             (self.cancel_button, "sso-cancel"),
         ):
             widget.add_class(css)
-        self.login_button.on_click(guarded(self.status, self.start))
+        self.login_button.on_click(self._click_login)
         self.cancel_button.on_click(guarded(self.status, self.cancel))
         code_box = widgets.VBox([self.link, self.user_code, self.countdown, self.cancel_button])
         super().__init__(
@@ -129,6 +151,12 @@ class LoginPanel(widgets.VBox):
             raise self.error
         return self.pending
 
+    def _click_login(self, _button: object = None) -> None:
+        try:
+            self.start()
+        except Exception as exc:  # shown where the learner looks, worded for a notebook
+            self.status.error(notebook_message(exc))
+
     def _work(self, started: threading.Event) -> None:
         """Worker thread: start the flow, then poll it."""
         try:
@@ -140,7 +168,7 @@ class LoginPanel(widgets.VBox):
             self.status.show("Waiting for you to approve the code in the browser…")
         except BaseException as exc:  # shown in the panel and re-raised by start()
             self.error = exc
-            self.status.error(exc)
+            self.status.error(notebook_message(exc))
             self.login_button.disabled = False
             return
         finally:
@@ -196,17 +224,22 @@ class LoginPanel(widgets.VBox):
             raise LoginCancelledError("Login cancelled.", hint="Click Log in to start again.")
         except BaseException as exc:  # shown in the panel; the thread must not die silently
             self.error = exc
-            self.status.error(exc)
+            self._clear_code()  # a dead code, link and QR must not invite a click
+            self.status.error(notebook_message(exc))
         finally:
             self.login_button.disabled = False
             self.cancel_button.disabled = True
 
-    def _finish(self, result: Any) -> None:
-        self.result = result
+    def _clear_code(self) -> None:
+        """Hide the code, link, QR and countdown once they can no longer be used."""
         self.countdown.layout.visibility = "hidden"
         self.qr.layout.display = "none"
         self.link.value = ""
         self.user_code.value = ""
+
+    def _finish(self, result: Any) -> None:
+        self.result = result
+        self._clear_code()
         who = result.sso_session or self.sso_session or self.profile
         self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
         for callback in self.on_success:
