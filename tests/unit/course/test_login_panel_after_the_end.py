@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sso_kit.errors import AuthorizationDeniedError, ProfileNotFoundError
+from sso_kit.errors import AuthorizationDeniedError, LoginError, ProfileNotFoundError
 from sso_kit.ui.login_panel import LoginPanel
 
 
@@ -54,7 +54,7 @@ def assert_cleared(panel: LoginPanel) -> None:
 
 
 def finish(panel: LoginPanel) -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(LoginError):
         panel.wait(10)
 
 
