@@ -20,6 +20,7 @@ from sso_kit import cache
 
 __all__ = [
     "WHAT_STAYS",
+    "clean_up",
     "config_state",
     "kit_leftovers",
     "remember_first_seen",
@@ -174,3 +175,23 @@ def config_state(target: Any) -> tuple[bool, str, str]:
         ),
         f"Delete {' and '.join(here)} from {config} in an editor.",
     )
+
+
+def clean_up(kit: Any, *, delete_buckets: bool = True, keep_profile: bool = False) -> str:
+    """Step 09: the kit's clean-up (buckets, sign-out, config restore), then remove what the
+    tutorial created in ``~/.aws``, and say precisely what stays and why."""
+    from sso_kit.ui import steps
+
+    lines = [steps.clean_up(kit, delete_buckets=delete_buckets, keep_profile=keep_profile)]
+    removed = remove_kit_leftovers(
+        sso_session=kit.sso_session, start_url=kit.start_url, sso_region=kit.sso_region
+    )
+    home = str(Path(os.path.expanduser("~")))
+    shown = [str(p).replace(home, "~", 1) for p in removed]
+    lines.append(
+        f"Removed what the tutorial created in ~/.aws: {', '.join(shown)}."
+        if shown
+        else "Nothing else the tutorial created is left in ~/.aws."
+    )
+    lines.append(WHAT_STAYS)
+    return "\n".join(lines)

@@ -450,3 +450,49 @@ def test_record_keeps_only_the_latest_results(isolated_aws_home, monkeypatch):
 def test_an_unknown_step_is_refused():
     with pytest.raises(ValueError, match="unknown step"):
         check("04")
+
+
+def test_clean_up_restores_the_config_and_removes_what_the_tutorial_created(isolated_aws_home):
+    """Defect: the 'byte for byte' clean-up left the lock, backups, caches and ~/.aws/cli."""
+    from types import SimpleNamespace
+
+    from sso_kit.config import configure_profile
+    from sso_kit.course import leftovers
+    from sso_kit.ui import steps
+
+    original = b"# my own settings\n[default]\nregion = eu-west-1\n"
+    config = isolated_aws_home / ".aws" / "config"
+    config.write_bytes(original)
+    leftovers.remember_first_seen()
+    steps.remember_original_config()
+    for region in ("us-east-1", "us-west-2"):
+        configure_profile(
+            "sso-kit-tutorial",
+            sso_session="sso-kit",
+            start_url=START,
+            sso_region="us-east-1",
+            region=region,
+            endpoint_url=SANDBOX,
+        )
+    write_token(region=None)  # (no region: nothing to call at logout)
+    key = cache.registration_cache_key(START, "us-east-1", ["sso:account:access"], "sso-kit")
+    cache.save_registration(key, {"clientId": "c", "clientSecret": "s", "expiresAt": "x"})
+    cli = isolated_aws_home / ".aws" / "cli" / "cache"
+    cli.mkdir(parents=True)
+    (cli / "session.db").write_bytes(b"sqlite")
+    kit = SimpleNamespace(
+        profile="sso-kit-tutorial",
+        sso_session="sso-kit",
+        start_url=START,
+        sso_region="us-east-1",
+        use_sandbox=True,
+        interactive=False,
+    )
+    message = leftovers.clean_up(kit, delete_buckets=False)
+    assert config.read_bytes() == original
+    assert sorted(p.name for p in (isolated_aws_home / ".aws").iterdir()) == ["config"]
+    assert "~/.aws/config.sso-kit.lock" in message and "~/.aws/cli" in message
+    assert "What stays, on purpose" in message
+    result = check("09", TARGET)
+    assert result.ok, result.report()
+    assert "Nothing else the tutorial created" in leftovers.clean_up(kit, delete_buckets=False)
