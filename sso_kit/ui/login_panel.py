@@ -89,6 +89,7 @@ class LoginPanel(widgets.VBox):
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self.pending: Any = None
+        self.polls = 0
         self.result: Any = None
         self.error: BaseException | None = None
         #: Called with the LoginResult once approved (from the polling thread), e.g. to fill
@@ -138,6 +139,7 @@ class LoginPanel(widgets.VBox):
             self.status.show("A login is already waiting for approval.", "warn")
             return self.pending
         self.result, self.error, self.pending = None, None, None
+        self.polls = 0  # CreateToken calls so far (step 06 shows them)
         self._cancel = threading.Event()
         started = threading.Event()
         self.status.show("Starting the device authorization…")
@@ -208,6 +210,7 @@ class LoginPanel(widgets.VBox):
                 now = self._clock()
                 if now >= next_poll:
                     result = self._flow.poll_once()
+                    self.polls += 1
                     if result is not None:
                         self._finish(result)
                         return
