@@ -699,13 +699,13 @@ def bucket_lister(kit: Any, step: str) -> Callable[[], Sequence[str]] | None:
     return None
 
 
-def check_my_work(step: str, kit: Any, *, keep_profile: bool = False) -> Any:
+def check_my_work(step: str, kit: Any, *, keep_profile: bool = False, buckets: bool = True) -> Any:
     """The "Check my work" widget for a notebook step; headless runs check at once and raise
     AssertionError (with what is missing and the hint) when the step is not done."""
     from sso_kit.ui.check import CheckWork
 
     target = Target.from_setup(kit)
-    lister = bucket_lister(kit, step)
+    lister = bucket_lister(kit, step) if buckets else None
 
     def run() -> CheckResult:
         return check(step, target, list_buckets=lister, keep_profile=keep_profile)

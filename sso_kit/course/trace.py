@@ -17,7 +17,15 @@ from typing import Any
 from sso_kit import cache
 from sso_kit.course.checks import mask, token_summary
 
-__all__ = ["describe_calls", "device_flow", "recorded_calls", "role_credentials_summary"]
+__all__ = [
+    "describe_calls",
+    "device_flow",
+    "keep_role_credentials",
+    "portal_link",
+    "recorded_calls",
+    "role_credentials_summary",
+    "try_old_credentials",
+]
 
 _LOCK = threading.Lock()
 
@@ -106,3 +114,53 @@ def device_flow(panel: Any, *, sso_session: str, profile: str | None = None) -> 
         except Exception as exc:  # e.g. no role chosen yet: the transcript stays useful
             lines.append(f"5. GetRoleCredentials: not yet ({getattr(exc, 'message', exc)})")
     return "\n".join(lines)
+
+
+def keep_role_credentials(profile: str) -> Any:
+    """Step 08, before logout: fetch the role's credentials and hold them (None if logged out)."""
+    from sso_kit.errors import SsoKitError
+    from sso_kit.portal import get_role_credentials
+
+    try:
+        return get_role_credentials(profile=profile)
+    except SsoKitError:
+        return None
+
+
+def try_old_credentials(creds: Any, kit: Any) -> str:
+    """Step 08, after logout: list buckets with credentials obtained before it."""
+    import boto3
+
+    from sso_kit.status import status
+
+    if creds is None:
+        return "No credentials were kept (you were not logged in above): nothing to show."
+    if status(kit.profile).logged_in:
+        return "You are still logged in: click Log out above, then run this cell again."
+    s3 = boto3.session.Session(
+        aws_access_key_id=creds.access_key_id,
+        aws_secret_access_key=creds.secret_access_key,
+        aws_session_token=creds.session_token,
+        region_name="us-east-1",
+    ).client("s3", endpoint_url=kit.endpoint_url)
+    names = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
+    return (
+        f"Logged out, yet the key {mask(creds.access_key_id)} obtained before the logout still "
+        f"lists {len(names)} bucket(s). It keeps working until "
+        f"{_when(creds.expiration, cache.utc_now())}: logout deletes the token and the cached "
+        "copies, but cannot recall credentials already handed out."
+    )
+
+
+def portal_link(kit: Any) -> str:
+    """Markdown: a link to the access portal page where the start URL and SSO region are shown."""
+    if not kit.use_sandbox:
+        return (
+            f"Open your AWS access portal at [{kit.start_url}]({kit.start_url}) and choose "
+            "*Access keys* next to a role: the start URL and SSO region are listed there."
+        )
+    base = (getattr(kit.sandbox, "public_url", None) or kit.endpoint_url).rstrip("/")
+    return (
+        f"Open the sandbox's access portal page: [{base}/portal]({base}/portal) "
+        "(it shows the start URL, the SSO region, and your accounts and roles)."
+    )

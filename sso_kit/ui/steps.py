@@ -729,7 +729,7 @@ def ensure_buckets(kit: Setup, count: int = 2) -> str:
     except SsoKitError as exc:
         if not kit.interactive:
             raise
-        return f"{exc}\nLog in (step 06), then run this cell again."
+        return f"{exc.message}\nLog in (step 06): click Log in there, then run this cell again."
     names = [b.name for b in listed if b.name.startswith("sso-kit-tutorial-")]
     if names:
         return f"{len(names)} tutorial bucket(s) from step 03 are there."
