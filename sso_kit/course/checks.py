@@ -181,16 +181,16 @@ def _token_doc(sso_session: str) -> tuple[Path, dict[str, Any] | None, str | Non
 
 
 def role_credential_files() -> list[tuple[Path, dict[str, Any]]]:
-    """Every ``ProviderType: sso`` file in ``~/.aws/cli/cache`` (the CLI's role credentials)."""
-    directory = cache.cli_cache_dir()
+    """Every ``ProviderType: sso`` file in ``~/.aws/cli/cache`` (the CLI's role credentials),
+    found as ``aws sso logout`` finds them."""
+    from sso_kit.logout import _sso_credential_files
+
     found = []
-    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+    for path in _sso_credential_files():
         try:
-            doc = cache.load_json(path)
-        except SsoKitError:
+            found.append((path, cache.load_json(path) or {}))
+        except SsoKitError:  # removed or rewritten meanwhile
             continue
-        if doc and doc.get("ProviderType") == "sso":
-            found.append((path, doc))
     return found
 
 

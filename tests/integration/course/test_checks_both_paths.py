@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import boto3
@@ -49,8 +50,9 @@ def terminal_env(auto_sandbox, isolated_aws_home) -> dict[str, str]:
 
 
 @pytest.fixture
-def tutorial_bucket(auto_sandbox) -> str:
-    """Step 03's work: the administrator creates a bucket tagged created-by=sso-kit."""
+def tutorial_bucket(auto_sandbox) -> Iterator[str]:
+    """Step 03's work: the administrator creates a bucket tagged created-by=sso-kit (and
+    removes it afterwards if the test did not, so other tests see no stray bucket)."""
     key_id, secret = auto_sandbox.admin_credentials()
     s3 = boto3.session.Session(
         aws_access_key_id=key_id, aws_secret_access_key=secret, region_name="us-east-1"
@@ -60,7 +62,9 @@ def tutorial_bucket(auto_sandbox) -> str:
     s3.put_bucket_tagging(
         Bucket=name, Tagging={"TagSet": [{"Key": "created-by", "Value": "sso-kit"}]}
     )
-    return name
+    yield name
+    if name in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.delete_bucket(Bucket=name)
 
 
 def aws(aws_v2: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -147,8 +151,9 @@ def test_every_check_passes_after_the_cli_v2_path(
     # 09 (terminal): rb the bucket after logging in again; then the check says what is left
     login = aws(aws_v2, terminal_env, "sso", "login", "--profile", PROFILE, "--use-device-code")
     assert login.returncode == 0, login.stderr
-    rb = aws(aws_v2, terminal_env, "s3", "rb", f"s3://{tutorial_bucket}", "--force",
-             "--profile", PROFILE)
+    rb = aws(
+        aws_v2, terminal_env, "s3", "rb", f"s3://{tutorial_bucket}", "--force", "--profile", PROFILE
+    )
     assert rb.returncode == 0, rb.stderr
     aws(aws_v2, terminal_env, "sso", "logout", "--profile", PROFILE)
     admin = SimpleNamespace(sandbox=auto_sandbox, use_sandbox=True, endpoint_url=auto_sandbox.url)
@@ -166,7 +171,11 @@ def test_the_sso_kit_cli_check_command_in_a_terminal(aws_v2, auto_sandbox, termi
     def sso_kit_check(step: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "sso_kit", "check", step, "--start-url", auto_sandbox.start_url],
-            env=terminal_env, capture_output=True, text=True, timeout=120, check=False,
+            env=terminal_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     before = sso_kit_check("05")
@@ -180,7 +189,9 @@ def test_the_sso_kit_cli_check_command_in_a_terminal(aws_v2, auto_sandbox, termi
     assert sso_kit_check("06").returncode == 0
     recorded = checks.load_results()
     assert [(r["step"], r["ok"], r["path"]) for r in recorded] == [
-        ("05", False, "terminal"), ("05", True, "terminal"), ("06", True, "terminal")
+        ("05", False, "terminal"),
+        ("05", True, "terminal"),
+        ("06", True, "terminal"),
     ]
 
 
@@ -191,20 +202,32 @@ def test_every_check_passes_after_the_sso_kit_path_and_the_files_match_the_cli(
     from sso_kit.login import login
     from sso_kit.logout import logout
 
-    configure_profile(PROFILE, sso_session=SESSION, start_url=auto_sandbox.start_url,
-                      sso_region=auto_sandbox.sso_region, region="us-east-1",
-                      endpoint_url=auto_sandbox.url)
+    configure_profile(
+        PROFILE,
+        sso_session=SESSION,
+        start_url=auto_sandbox.start_url,
+        sso_region=auto_sandbox.sso_region,
+        region="us-east-1",
+        endpoint_url=auto_sandbox.url,
+    )
     kit_config = load_config()
     assert check("05", target).ok
     assert "no token file" in check("06", target).missing[0]
     login(sso_session=SESSION)
     assert check("06", target).missing == [
-        f"[profile {PROFILE}] has no sso_account_id.", f"[profile {PROFILE}] has no sso_role_name."
+        f"[profile {PROFILE}] has no sso_account_id.",
+        f"[profile {PROFILE}] has no sso_role_name.",
     ]
-    configure_profile(PROFILE, sso_session=SESSION, start_url=auto_sandbox.start_url,
-                      sso_region=auto_sandbox.sso_region, account_id="111122223333",
-                      role_name="PowerUserAccess", region="us-east-1",
-                      endpoint_url=auto_sandbox.url)
+    configure_profile(
+        PROFILE,
+        sso_session=SESSION,
+        start_url=auto_sandbox.start_url,
+        sso_region=auto_sandbox.sso_region,
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        region="us-east-1",
+        endpoint_url=auto_sandbox.url,
+    )
     assert check("06", target).ok
     assert check("07", target, list_buckets=_lister(PROFILE)).ok
     # the real CLI reads what sso-kit wrote
