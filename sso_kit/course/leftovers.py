@@ -180,9 +180,15 @@ def config_state(target: Any) -> tuple[bool, str, str]:
 def clean_up(kit: Any, *, delete_buckets: bool = True, keep_profile: bool = False) -> str:
     """Step 09: the kit's clean-up (buckets, sign-out, config restore), then remove what the
     tutorial created in ``~/.aws``, and say precisely what stays and why."""
+    from sso_kit.errors import SsoKitError
     from sso_kit.ui import steps
 
-    lines = [steps.clean_up(kit, delete_buckets=delete_buckets, keep_profile=keep_profile)]
+    try:
+        lines = [steps.clean_up(kit, delete_buckets=delete_buckets, keep_profile=keep_profile)]
+    except SsoKitError as exc:  # its hint names a CLI command; in the notebook, say the click
+        exc.hint = "Click Log in above and approve the code, then click Clean up now again."
+        exc.args = (f"{exc.message} {exc.hint}",)
+        raise
     removed = remove_kit_leftovers(
         sso_session=kit.sso_session, start_url=kit.start_url, sso_region=kit.sso_region
     )

@@ -496,3 +496,34 @@ def test_clean_up_restores_the_config_and_removes_what_the_tutorial_created(isol
     result = check("09", TARGET)
     assert result.ok, result.report()
     assert "Nothing else the tutorial created" in leftovers.clean_up(kit, delete_buckets=False)
+
+
+def test_clean_up_before_login_says_what_to_click(isolated_aws_home):
+    from types import SimpleNamespace
+
+    from sso_kit.config import configure_profile
+    from sso_kit.course import leftovers
+    from sso_kit.errors import SsoKitError
+
+    configure_profile(
+        "sso-kit-tutorial",
+        sso_session="sso-kit",
+        start_url=START,
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+        region="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+    )
+    kit = SimpleNamespace(
+        profile="sso-kit-tutorial",
+        sso_session="sso-kit",
+        start_url=START,
+        sso_region="us-east-1",
+        use_sandbox=True,
+        interactive=True,
+    )
+    with pytest.raises(SsoKitError) as caught:
+        leftovers.clean_up(kit)
+    assert "Click Log in above" in str(caught.value)
+    assert "sso-kit login" not in str(caught.value)
