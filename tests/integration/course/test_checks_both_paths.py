@@ -202,14 +202,12 @@ def test_every_check_passes_after_the_sso_kit_path_and_the_files_match_the_cli(
     from sso_kit.login import login
     from sso_kit.logout import logout
 
-    configure_profile(
-        PROFILE,
-        sso_session=SESSION,
-        start_url=auto_sandbox.start_url,
-        sso_region=auto_sandbox.sso_region,
-        region="us-east-1",
-        endpoint_url=auto_sandbox.url,
-    )
+    def save_form(**role: str) -> None:  # what step 05's form (and 06's picker) write
+        configure_profile(PROFILE, sso_session=SESSION, start_url=auto_sandbox.start_url,
+                          sso_region=auto_sandbox.sso_region, region="us-east-1",
+                          endpoint_url=auto_sandbox.url, **role)  # fmt: skip
+
+    save_form()
     kit_config = load_config()
     assert check("05", target).ok
     assert "no token file" in check("06", target).missing[0]
@@ -218,16 +216,7 @@ def test_every_check_passes_after_the_sso_kit_path_and_the_files_match_the_cli(
         f"[profile {PROFILE}] has no sso_account_id.",
         f"[profile {PROFILE}] has no sso_role_name.",
     ]
-    configure_profile(
-        PROFILE,
-        sso_session=SESSION,
-        start_url=auto_sandbox.start_url,
-        sso_region=auto_sandbox.sso_region,
-        account_id="111122223333",
-        role_name="PowerUserAccess",
-        region="us-east-1",
-        endpoint_url=auto_sandbox.url,
-    )
+    save_form(account_id="111122223333", role_name="PowerUserAccess")
     assert check("06", target).ok
     assert check("07", target, list_buckets=_lister(PROFILE)).ok
     # the real CLI reads what sso-kit wrote

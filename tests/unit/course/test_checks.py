@@ -64,6 +64,20 @@ def write_role_credentials(account: str = "111122223333", role: str = "PowerUser
     )
 
 
+def tutorial_kit(*, interactive: bool):
+    """What a notebook's setup() gives the clean-up, for the sandbox defaults."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        profile="sso-kit-tutorial",
+        sso_session="sso-kit",
+        start_url=START,
+        sso_region="us-east-1",
+        use_sandbox=True,
+        interactive=interactive,
+    )
+
+
 # -- 05 -----------------------------------------------------------------------------------------
 def test_05_passes_on_the_sections_aws_configure_sso_writes(isolated_aws_home):
     write_config(isolated_aws_home)
@@ -455,7 +469,6 @@ def test_an_unknown_step_is_refused():
 
 def test_clean_up_restores_the_config_and_removes_what_the_tutorial_created(isolated_aws_home):
     """Defect: the 'byte for byte' clean-up left the lock, backups, caches and ~/.aws/cli."""
-    from types import SimpleNamespace
 
     from sso_kit.config import configure_profile
     from sso_kit.course import leftovers
@@ -481,14 +494,7 @@ def test_clean_up_restores_the_config_and_removes_what_the_tutorial_created(isol
     cli = isolated_aws_home / ".aws" / "cli" / "cache"
     cli.mkdir(parents=True)
     (cli / "session.db").write_bytes(b"sqlite")
-    kit = SimpleNamespace(
-        profile="sso-kit-tutorial",
-        sso_session="sso-kit",
-        start_url=START,
-        sso_region="us-east-1",
-        use_sandbox=True,
-        interactive=False,
-    )
+    kit = tutorial_kit(interactive=False)
     message = leftovers.clean_up(kit, delete_buckets=False)
     assert config.read_bytes() == original
     assert sorted(p.name for p in (isolated_aws_home / ".aws").iterdir()) == ["config"]
@@ -500,7 +506,6 @@ def test_clean_up_restores_the_config_and_removes_what_the_tutorial_created(isol
 
 
 def test_clean_up_before_login_says_what_to_click(isolated_aws_home):
-    from types import SimpleNamespace
 
     from sso_kit.config import configure_profile
     from sso_kit.course import leftovers
@@ -516,14 +521,7 @@ def test_clean_up_before_login_says_what_to_click(isolated_aws_home):
         region="us-east-1",
         endpoint_url="http://127.0.0.1:9",
     )
-    kit = SimpleNamespace(
-        profile="sso-kit-tutorial",
-        sso_session="sso-kit",
-        start_url=START,
-        sso_region="us-east-1",
-        use_sandbox=True,
-        interactive=True,
-    )
+    kit = tutorial_kit(interactive=True)
     with pytest.raises(SsoKitError) as caught:
         leftovers.clean_up(kit)
     assert "Click Log in above" in str(caught.value)
