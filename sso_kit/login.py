@@ -270,6 +270,7 @@ class DeviceLogin(_Flow):
         self.pending: PendingAuthorization | None = None
         self.interval: float = 5.0
         self._device_code: str | None = None
+        self.polls = 0  # CreateToken calls so far (the login notebook retells them)
         self._network_failures = 0
 
     def __repr__(self) -> str:
@@ -316,6 +317,7 @@ class DeviceLogin(_Flow):
             raise LoginError("poll_once() was called before start().", hint="Call start() first.")
         self._check_cancel(None)
         reg = self._registration or {}
+        self.polls += 1
         try:
             response = self.client.create_token(
                 grantType=DEVICE_GRANT,

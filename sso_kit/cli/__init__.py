@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from sso_kit import __version__
-from sso_kit.cli import awscli, diagnose, lab, session, tutorial
+from sso_kit.cli import awscli, check, diagnose, lab, session, tutorial
 from sso_kit.errors import SsoKitError, format_exit_codes
 from sso_kit.sandbox import commands as sandbox
 
@@ -28,6 +28,7 @@ FAMILIES = (
     tutorial,  # tutorial run
     lab,  # lab
     awscli,  # awscli install|status, env
+    check,  # check STEP
 )
 
 EPILOG = format_exit_codes()

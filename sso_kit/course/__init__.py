@@ -7,7 +7,10 @@ below hold them by topic:
 - :mod:`~sso_kit.course.state`: the tutorial state in ``~/.sso-kit`` (load/save, step results);
 - :mod:`~sso_kit.course.backup`: exact backup and restore of ``~/.aws/config``;
 - :mod:`~sso_kit.course.admin`: the administrator's boto3 steps 01 and 03 (sandbox);
-- :mod:`~sso_kit.course.checks` and :mod:`~sso_kit.course.cleanup`: "Check my work", step 09;
+- :mod:`~sso_kit.course.checks`: "Check my work" for steps 05-09 (either path; recorded in
+  ``~/.sso-kit/checks.json``); :mod:`~sso_kit.course.selfcheck`: the end-of-notebook
+  self-checks; :mod:`~sso_kit.course.cleanup` and :mod:`~sso_kit.course.leftovers`: step 09;
+- :mod:`~sso_kit.course.quiz` and :mod:`~sso_kit.course.trace`: questions, masked transcripts;
 - :mod:`~sso_kit.course.exercises`, :mod:`~sso_kit.course.runner`, :mod:`~sso_kit.course.lab`:
   practice for doctor, the papermill batch runner, ``sso-kit lab``.
 
@@ -32,7 +35,8 @@ from sso_kit.course.admin import (
     user_has_assignment,
 )
 from sso_kit.course.backup import config_restored, remember_original_config, restore_original_config
-from sso_kit.course.checks import (
+from sso_kit.course.cleanup import clean_up, clean_up_needs_login
+from sso_kit.course.selfcheck import (
     check_portal_values,
     ensure_buckets,
     logged_in_with_role,
@@ -46,7 +50,6 @@ from sso_kit.course.checks import (
     try_start_url,
     tutorial_buckets_visible,
 )
-from sso_kit.course.cleanup import clean_up, clean_up_needs_login
 from sso_kit.course.setup import (
     DEFAULT_PROFILE,
     DEFAULT_SESSION,

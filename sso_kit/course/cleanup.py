@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sso_kit.course.backup import restore_original_config
-from sso_kit.course.checks import needs_login, profile_ready
+from sso_kit.course.selfcheck import needs_login, profile_ready
 from sso_kit.course.setup import Setup
 from sso_kit.errors import ProfileNotFoundError
 

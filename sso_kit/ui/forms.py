@@ -105,6 +105,13 @@ class ProfileForm(widgets.VBox):
         )
         self.sso_session = widgets.Text(value=sso_session, description="Session name", style=style)
         self.profile = widgets.Text(value=profile, description="Profile name", style=style)
+        # `aws configure sso` asks this too: the profile's `region`, for ordinary AWS calls.
+        self.client_region = widgets.Dropdown(
+            options=options,
+            value=region or sso_region or None,
+            description="Default client Region",
+            style=style,
+        )
         self.validation = widgets.HTML()
         self.save_button = widgets.Button(description="Save profile", button_style="primary")
         self.status = StatusMessage()
@@ -112,6 +119,7 @@ class ProfileForm(widgets.VBox):
         for widget, css in (
             (self.start_url, "sso-start-url"),
             (self.sso_region, "sso-region"),
+            (self.client_region, "sso-client-region"),
             (self.validation, "sso-validation"),
             (self.save_button, "sso-save"),
             (self.written, "sso-written-section"),
@@ -126,6 +134,7 @@ class ProfileForm(widgets.VBox):
                 self.sso_region,
                 self.sso_session,
                 self.profile,
+                self.client_region,
                 self.validation,
                 self.save_button,
                 self.status,
@@ -187,7 +196,7 @@ class ProfileForm(widgets.VBox):
             sso_region=cleaned["sso_region"],
             account_id=self.account_id,
             role_name=self.role_name,
-            region=self.region,
+            region=self.client_region.value or None,
             endpoint_url=self.endpoint_url,
         )
         self.change = change
@@ -206,7 +215,7 @@ class ProfileForm(widgets.VBox):
             sso_region=self.sso_region.value or "",
             account_id=self.account_id,
             role_name=self.role_name,
-            region=self.region,
+            region=self.client_region.value,
             profile=self.profile.value,
         )
 

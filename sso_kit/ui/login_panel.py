@@ -20,9 +20,31 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from sso_kit.errors import LoginCancelledError, LoginError
-from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.errors import (
+    AuthorizationDeniedError,
+    ConfigError,
+    LoginCancelledError,
+    LoginError,
+    SsoKitError,
+)
+from sso_kit.ui.messages import StatusMessage, describe_error, guarded
 from sso_kit.ui.session import SessionState
+
+#: What to click next, in the panel's words (the errors' own hints name CLI commands).
+_NEXT_CLICK = (
+    (AuthorizationDeniedError, "Click Log in again and choose Allow on the sign-in page."),
+    (LoginCancelledError, "Click Log in to start again."),
+    (ConfigError, "Save the profile in step 05 (click Save profile), then click Log in."),
+    (SsoKitError, "Click Log in to get a new code."),
+)
+
+
+def notebook_message(exc: BaseException) -> str:
+    """The error for a notebook: what went wrong, then what to click (never a CLI command)."""
+    for kind, click in _NEXT_CLICK:
+        if isinstance(exc, kind):
+            return f"{exc.message} {click}"  # type: ignore[attr-defined]
+    return describe_error(exc)
 
 
 def qr_svg(data: str) -> bytes:
@@ -96,7 +118,7 @@ class LoginPanel(widgets.VBox):
             (self.cancel_button, "sso-cancel"),
         ):
             widget.add_class(css)
-        self.login_button.on_click(guarded(self.status, self.start))
+        self.login_button.on_click(self._click_login)
         self.cancel_button.on_click(guarded(self.status, self.cancel))
         code_box = widgets.VBox([self.link, self.user_code, self.countdown, self.cancel_button])
         super().__init__(
@@ -124,6 +146,11 @@ class LoginPanel(widgets.VBox):
 
     # -- flow -------------------------------------------------------------------------------
     @property
+    def polls(self) -> int:
+        """CreateToken calls of the current login so far (step 06 shows them)."""
+        return int(getattr(self._flow, "polls", 0) or 0)
+
+    @property
     def running(self) -> bool:
         """True while the background poller is alive."""
         return self._thread is not None and self._thread.is_alive()
@@ -137,7 +164,7 @@ class LoginPanel(widgets.VBox):
         if self.running:
             self.status.show("A login is already waiting for approval.", "warn")
             return self.pending
-        self.result, self.error, self.pending = None, None, None
+        self.result, self.error, self.pending, self._flow = None, None, None, None
         self._cancel = threading.Event()
         started = threading.Event()
         self.status.show("Starting the device authorization…")
@@ -151,6 +178,12 @@ class LoginPanel(widgets.VBox):
             raise self.error
         return self.pending
 
+    def _click_login(self, _button: object = None) -> None:
+        try:
+            self.start()
+        except Exception as exc:  # shown where the learner looks, worded for a notebook
+            self.status.error(notebook_message(exc))
+
     def _work(self, started: threading.Event) -> None:
         """Worker thread: start the flow, then poll it."""
         try:
@@ -162,7 +195,7 @@ class LoginPanel(widgets.VBox):
             self.status.show("Waiting for you to approve the code in the browser…")
         except BaseException as exc:  # shown in the panel and re-raised by start()
             self.error = exc
-            self.status.error(exc)
+            self.status.error(notebook_message(exc))
             self.login_button.disabled = False
             return
         finally:
@@ -214,17 +247,22 @@ class LoginPanel(widgets.VBox):
             self._finish(result)
         except BaseException as exc:  # shown in the panel; the thread must not die silently
             self.error = exc
-            self.status.error(exc)
+            self._clear_code()  # a dead code, link and QR must not invite a click
+            self.status.error(notebook_message(exc))
         finally:
             self.login_button.disabled = False
             self.cancel_button.disabled = True
 
-    def _finish(self, result: Any) -> None:
-        self.result = result
+    def _clear_code(self) -> None:
+        """Hide the code, link, QR and countdown once they can no longer be used."""
         self.countdown.layout.visibility = "hidden"
         self.qr.layout.display = "none"
         self.link.value = ""
         self.user_code.value = ""
+
+    def _finish(self, result: Any) -> None:
+        self.result = result
+        self._clear_code()
         who = result.sso_session or self.sso_session or self.profile
         self.status.show(f"Logged in ({who}) until {_local_time(result.expires_at)}.", "ok")
         self._shown_logged_in = True
