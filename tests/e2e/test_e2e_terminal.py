@@ -85,7 +85,10 @@ def test_login_typed_into_a_jupyterlab_terminal(browser, tmp_path, isolated_aws_
     if not (CACHE / "bin" / "aws").exists() and not WHEEL.is_file():
         pytest.fail(f"CLI v2 wheel missing at {WHEEL}: this test needs it (see its README).")
     # `sso-kit awscli install --from WHEEL`, reusing the test cache: links ~/.sso-kit/bin/aws
-    ensure_installed(WHEEL, target=CACHE, progress=lambda _l: None)
+    from filelock import FileLock
+
+    with FileLock(f"{CACHE}.lock"):  # the integration tests may be installing it right now
+        ensure_installed(WHEEL, target=CACHE, progress=lambda _l: None)
     # the profile as `aws configure sso` writes it: no endpoint_url (the terminal routes)
     configure_profile(
         PROFILE,

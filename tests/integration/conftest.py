@@ -23,11 +23,44 @@ Clients reach a sandbox through ``endpoint_url = sandbox.url`` in the profile (o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from sso_kit.course.awscli import ENV_SOURCE, AwsCli, ensure_installed
 from sso_kit.sandbox import Sandbox
+
+# ``aws_v2``: a real AWS CLI v2 (2.36.7), installed once per checkout into ``.venv/awscli-v2`` by
+# the product's own installer from the wheel kept next to the repository (``../shared/wheels``).
+# The product never needs that wheel; machines with a download use ``sso-kit awscli install``.
+ROOT = Path(__file__).resolve().parents[2]
+WHEEL = ROOT.parent / "shared" / "wheels" / "awscli-2.36.7-py3-none-any.whl"
+CACHE = ROOT / ".venv" / "awscli-v2"
+
+
+def install_test_cli() -> AwsCli:
+    """The cached CLI v2 (installing it on first use); fails loudly without a source.
+
+    ``SSO_KIT_AWSCLI_SOURCE`` (a wheel, sdist or URL) replaces the shared wheel where set.
+    """
+    from filelock import FileLock
+
+    source = os.environ.get(ENV_SOURCE) or WHEEL
+    if not (CACHE / "bin" / "aws").exists() and source == WHEEL and not WHEEL.is_file():
+        pytest.fail(f"CLI v2 wheel missing at {WHEEL}: the CLI v2 tests need it (see its README).")
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{CACHE}.lock"):  # xdist workers install it once, the others wait
+        return ensure_installed(source, target=CACHE, progress=lambda _line: None, link=False)
+
+
+@pytest.fixture(scope="session")
+def aws_v2() -> AwsCli:
+    """A real AWS CLI v2 (2.36.7): ``aws_v2.path`` is its ``aws``."""
+    cli = install_test_cli()
+    assert cli.usable, cli.describe()
+    return cli
 
 
 @pytest.fixture(scope="session")
