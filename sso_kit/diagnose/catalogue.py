@@ -331,11 +331,12 @@ FAILURES: dict[str, Failure] = {f.id: f for f in (
     _F(
         "token.invalid",
         "token",
-        "The cached token file is incomplete",
-        "The token file exists but lacks `accessToken` or `expiresAt`: it was written by "
-        "another tool or edited by hand.",
-        "Log in again with `sso-kit login --profile {profile}`; it rewrites the file in the AWS "
-        "CLI format.",
+        "The cached token file is damaged or incomplete",
+        "The token file exists but botocore cannot use it (not JSON, no `accessToken` or "
+        "`expiresAt`, an impossible date, …): another tool, a hand edit or an interrupted "
+        "write left it so.",
+        "Log in again with `sso-kit login --profile {profile}`; it replaces the file with a "
+        "fresh token in the AWS CLI format.",
     ),
     _F(
         "token.foreign_owner",
@@ -385,12 +386,15 @@ FAILURES: dict[str, Failure] = {f.id: f for f in (
     _F(
         "token.unreadable",
         "token",
-        "The token cache file cannot be read by this user",
+        "The token cache path cannot be read as a file",
         "The cache belongs to another user (a container or kernel running with a different UID "
-        "than the one that logged in); cache files are owner-only because they hold refresh "
-        "tokens.",
-        "Run as the same user (or the same UID in the container), or log in inside this "
-        "environment with `sso-kit login`. Do not make the cache world-readable.",
+        "than the one that logged in; cache files are owner-only because they hold refresh "
+        "tokens), or something that is not a file (a folder, a FIFO, a device) sits where the "
+        "token belongs.",
+        "If it is not a file, move it out of the way and log in again with `sso-kit login "
+        "--profile {profile}`. If it belongs to another user, run as that user (or the same UID "
+        "in the container), or log in inside this environment. Do not make the cache "
+        "world-readable.",
     ),
     _F(
         "token.expired_refreshable",

@@ -37,6 +37,19 @@ class Flow:
             return SimpleNamespace(sso_session="sso-kit", expires_at=datetime.now(timezone.utc))
         return None
 
+    def wait(self, cancel, *, on_tick=None, nap=0.2):
+        """The library's loop in small: poll, tick, until a result, an error or ``cancel``."""
+        from sso_kit.errors import LoginCancelledError
+
+        while not cancel.is_set():
+            result = self.poll_once()
+            if result is not None:
+                return result
+            if on_tick is not None:
+                on_tick()
+            cancel.wait(nap)
+        raise LoginCancelledError("Login cancelled.")
+
     def cancel(self):
         pass
 
