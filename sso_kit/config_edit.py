@@ -24,6 +24,7 @@ from sso_kit.config_read import (
     _not_regular,
     _parse_detail,
     _unparsable,
+    _unreadable,
     config_path,
     load_config,
 )
@@ -195,10 +196,7 @@ def _read_for_edit(path: Path) -> tuple[bytes, int, bool]:
     except NotRegularFileError as exc:
         raise _not_regular(path, exc) from None
     except OSError as exc:
-        raise ConfigWriteError(
-            f"The AWS config file {path} cannot be read ({exc.strerror}).",
-            hint="Check that it belongs to you and is readable.",
-        ) from None
+        raise _unreadable(path, exc, ConfigWriteError) from None
 
 
 def _check_botocore_parses(path: Path, shown: Path | None = None) -> None:

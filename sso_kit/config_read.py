@@ -47,6 +47,14 @@ def _not_regular(path: Path, exc: NotRegularFileError) -> ConfigError:
     )
 
 
+def _unreadable(path: Path, exc: OSError, error: type[ConfigError]) -> ConfigError:
+    """The config file exists but cannot be read (permissions, I/O)."""
+    return error(
+        f"The AWS config file {path} cannot be read ({exc.strerror}).",
+        hint="Check that it belongs to you and is readable.",
+    )
+
+
 def _unparsable(path: Path, detail: str) -> ConfigError:
     return ConfigError(
         f"The AWS config file {path} cannot be parsed ({detail}).", hint=_UNPARSABLE_HINT
@@ -77,10 +85,7 @@ def load_config() -> dict[str, Any]:
     except NotRegularFileError as exc:
         raise _not_regular(path, exc) from None
     except OSError as exc:
-        raise ConfigError(
-            f"The AWS config file {path} cannot be read ({exc.strerror}).",
-            hint="Check that it belongs to you and is readable.",
-        ) from None
+        raise _unreadable(path, exc, ConfigError) from None
     if not exists:
         return {"profiles": {}, "sso_sessions": {}, "services": {}}
     try:
@@ -90,10 +95,7 @@ def load_config() -> dict[str, Any]:
     except ConfigParseError as exc:
         raise _unparsable(path, _parse_detail(exc)) from None
     except OSError as exc:
-        raise ConfigError(
-            f"The AWS config file {path} cannot be read ({exc.strerror}).",
-            hint="Check that it belongs to you and is readable.",
-        ) from None
+        raise _unreadable(path, exc, ConfigError) from None
     loaded.setdefault("profiles", {})
     loaded.setdefault("sso_sessions", {})
     loaded.setdefault("services", {})
