@@ -11,48 +11,38 @@ import threading
 from collections.abc import Callable
 
 from sso_kit.sandbox.oidc import exceptions as exc
-from sso_kit.sandbox.oidc.records import (
-    Client,
-    Clock,
-    DeviceAuthorization,
-    Faults,
-    Lifetimes,
-    Token,
-    new_secret,
-    new_user_code,
-    normalize_user_code,
-)
+from sso_kit.sandbox.oidc import records
 
 
 class DeviceFlow:
     """Start, enter, decide and poll device authorizations."""
 
     # provided by OidcBackend
-    clock: Clock
-    lifetimes: Lifetimes
-    faults: Faults
+    clock: records.Clock
+    lifetimes: records.Lifetimes
+    faults: records.Faults
     lock: threading.RLock
-    devices: dict[str, DeviceAuthorization]  # by device code
+    devices: dict[str, records.DeviceAuthorization]  # by device code
     user_codes: dict[str, str]  # user code -> device code
     auto_approve_user: str | None
-    authenticate_client: Callable[[str, str | None], Client]
+    authenticate_client: Callable[[str, str | None], records.Client]
     check_start_url: Callable[[str], None]
-    _issue: Callable[[str, str, str, list[str]], Token]
+    _issue: Callable[[str, str, str, list[str]], records.Token]
 
     def start_device_authorization(
         self, client_id: str, client_secret: str, start_url: str
-    ) -> DeviceAuthorization:
+    ) -> records.DeviceAuthorization:
         client = self.authenticate_client(client_id, client_secret)
         if not start_url:
             raise exc.InvalidRequest("startUrl is required")
         self.check_start_url(start_url)
         now = self.clock.now()
         with self.lock:
-            user_code = new_user_code()
+            user_code = records.new_user_code()
             while user_code in self.user_codes:
-                user_code = new_user_code()
-            device = DeviceAuthorization(
-                device_code=new_secret(48),
+                user_code = records.new_user_code()
+            device = records.DeviceAuthorization(
+                device_code=records.new_secret(48),
                 user_code=user_code,
                 client_id=client.client_id,
                 start_url=start_url,
@@ -65,17 +55,19 @@ class DeviceFlow:
             self.user_codes[user_code] = device.device_code
         return device
 
-    def find_pending(self, user_code: str) -> DeviceAuthorization | None:
+    def find_pending(self, user_code: str) -> records.DeviceAuthorization | None:
         """The pending, unexpired authorization for a typed user code, else None."""
         with self.lock:
-            device = self.devices.get(self.user_codes.get(normalize_user_code(user_code), ""))
+            device = self.devices.get(
+                self.user_codes.get(records.normalize_user_code(user_code), "")
+            )
             if device is None or device.state != "pending":
                 return None
             if device.expires_at <= self.clock.now():
                 return None
             return device
 
-    def claim(self, user_code: str) -> DeviceAuthorization | None:
+    def claim(self, user_code: str) -> records.DeviceAuthorization | None:
         """Like :meth:`find_pending`, and mark the authorization as entered by someone."""
         with self.lock:
             device = self.find_pending(user_code)
@@ -83,7 +75,7 @@ class DeviceFlow:
                 device.claimed = True
             return device
 
-    def decide(self, user_code: str, user: str, allow: bool) -> DeviceAuthorization:
+    def decide(self, user_code: str, user: str, allow: bool) -> records.DeviceAuthorization:
         """Approve or deny a pending authorization on behalf of a signed-in user."""
         with self.lock:
             device = self.find_pending(user_code)
@@ -94,7 +86,7 @@ class DeviceFlow:
             device.approved_at = self.clock.now()
             return device
 
-    def _poll_device(self, client: Client, device_code: str) -> Token:
+    def _poll_device(self, client: records.Client, device_code: str) -> records.Token:
         now = self.clock.now()
         with self.lock:
             device = self.devices.get(device_code or "")
@@ -140,7 +132,7 @@ class DeviceFlow:
             self._forget_device(device, keep=True)
             return self._issue(client.client_id, device.user or "", device.start_url, device.scopes)
 
-    def _forget_device(self, device: DeviceAuthorization, keep: bool = False) -> None:
+    def _forget_device(self, device: records.DeviceAuthorization, keep: bool = False) -> None:
         self.user_codes.pop(device.user_code, None)
         if not keep:
             self.devices.pop(device.device_code, None)
