@@ -6,7 +6,6 @@ ipywidgets and the sandbox (moto) load only when first used.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import Any
@@ -27,6 +26,7 @@ from sso_kit.errors import (
     SsoKitError,
     ValidationError,
 )
+from sso_kit.lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -108,13 +108,7 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sso_kit' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"sso_kit.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY)
 
 
 def __dir__() -> list[str]:

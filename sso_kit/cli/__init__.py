@@ -16,9 +16,8 @@ import sys
 from collections.abc import Sequence
 
 from sso_kit import __version__
-from sso_kit.cli import awscli, check, diagnose, lab, session, tutorial
+from sso_kit.cli import awscli, check, diagnose, lab, sandbox, session, tutorial
 from sso_kit.errors import SsoKitError, format_exit_codes
-from sso_kit.sandbox import commands as sandbox
 
 # The command families, in the order ``sso-kit --help`` lists them.
 FAMILIES = (

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from sso_kit.cli.options import add_command, add_json_option
 from sso_kit.diagnose import EXIT_CODES, STAGE_TITLES
 
 DOCTOR_EPILOG = (
@@ -20,30 +21,22 @@ DOCTOR_EPILOG = (
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``doctor`` and ``explain`` sub-commands."""
-    doc = subparsers.add_parser(
-        "doctor",
-        help="check your SSO setup stage by stage (never logs in)",
-        description="Check environment, config, token cache, role credentials and S3 for a "
-        "profile, and say what is wrong and how to fix it. Never logs in, never prints secrets.",
-        epilog=DOCTOR_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    doc = add_command(subparsers, "doctor", _doctor, epilog=DOCTOR_EPILOG)
     doc.add_argument("--profile", help="profile to check (default: AWS_PROFILE, then default)")
-    doc.add_argument("--json", action="store_true", help="print the report as JSON")
-    doc.set_defaults(func=_doctor)
+    add_json_option(doc, "report")
 
-    exp = subparsers.add_parser(
-        "explain",
-        help="explain an error message from the aws CLI, boto3 or botocore",
-        description="Paste an error message (or '-' to read it from stdin) to get its cause "
-        "and fix. Exit code 0 when recognised, 1 when not.",
-    )
+    exp = add_command(subparsers, "explain", _explain)
     exp.add_argument("text", help="the error message, or '-' for stdin")
-    exp.add_argument("--json", action="store_true", help="print the explanation as JSON")
-    exp.set_defaults(func=_explain)
+    add_json_option(exp, "explanation")
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    """check your SSO setup stage by stage (never logs in)
+
+    Check environment, config, token cache, role credentials and S3 for a profile, and say
+    what is wrong and how to fix it. Never logs in, never prints secrets.
+    """
+
     from sso_kit.diagnose import doctor
 
     report = doctor(args.profile)
@@ -52,6 +45,12 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    """explain an error message from the aws CLI, boto3 or botocore
+
+    Paste an error message (or '-' to read it from stdin) to get its cause and fix. Exit
+    code 0 when recognised, 1 when not.
+    """
+
     from dataclasses import asdict
 
     from sso_kit.diagnose import explain

@@ -6,10 +6,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sso_kit.cli.options import add_command
 from sso_kit.course.lab import DEFAULT_PORT
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
+    """start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)
+
+    Start the offline IAM Identity Center sandbox and JupyterLab on the tutorial notebooks,
+    both on 127.0.0.1. Prints the JupyterLab address (with its token) and the sandbox's
+    sign-in details. Ctrl-C stops both.
+    """
+
     from sso_kit.course.lab import LabAlreadyRunningError, run_lab
 
     try:
@@ -27,15 +35,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``sso-kit lab`` to the CLI."""
-    p = subparsers.add_parser(
-        "lab",
-        help="start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)",
-        description=(
-            "Start the offline IAM Identity Center sandbox and JupyterLab on the tutorial "
-            "notebooks, both on 127.0.0.1. Prints the JupyterLab address (with its token) and "
-            "the sandbox's sign-in details. Ctrl-C stops both."
-        ),
-    )
+    p = add_command(subparsers, "lab", _cmd_lab)
     p.add_argument(
         "--port",
         type=int,
@@ -53,4 +53,3 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--notebook-dir", type=Path, default=None, help="folder with the notebooks")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
-    p.set_defaults(func=_cmd_lab)

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from sso_kit.cli.options import add_command
 from sso_kit.errors import NotLoggedInError, format_exit_codes
 
 __all__ = ["register"]
@@ -33,26 +34,9 @@ _CONFIGURE_OPTIONS = (
 )
 
 
-def _parser(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
-    return sub.add_parser(
-        name,
-        help=help_text,
-        description=description,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-
-
 def register(subparsers: Any) -> None:
     """Add the core commands to ``sso-kit``'s sub-command parser."""
-    p = _parser(
-        subparsers,
-        "configure",
-        "write an sso-session profile into the AWS config",
-        "Write [profile P] and [sso-session S] into the AWS config file (AWS_CONFIG_FILE or "
-        "~/.aws/config), keeping every other line as it was. Nothing is written if any value "
-        "is invalid.",
-    )
+    p = add_command(subparsers, "configure", _configure, epilog=EXIT_CODES)
     p.add_argument("--profile", required=True, help="profile name, e.g. dev")
     p.add_argument("--sso-session", required=True, help="sso-session name, e.g. my-sso")
     p.add_argument("--start-url", required=True, help="AWS access portal URL")
@@ -65,28 +49,12 @@ def register(subparsers: Any) -> None:
         "--scopes", default="sso:account:access", help="comma-separated registration scopes"
     )
     p.add_argument("--endpoint-url", help="endpoint override, e.g. the offline sandbox URL")
-    p.set_defaults(func=_configure)
 
-    p = _parser(
-        subparsers,
-        "migrate",
-        "move a legacy SSO profile onto an [sso-session] section",
-        "Move a legacy profile's sso_start_url and sso_region into [sso-session S] and point "
-        "the profile at it (tokens can then refresh). Every other line stays as it was; the "
-        "previous file is kept as a backup.",
-    )
+    p = add_command(subparsers, "migrate", _migrate, epilog=EXIT_CODES)
     p.add_argument("--profile", help="the legacy profile (default: list the legacy profiles)")
     p.add_argument("--sso-session", help="the sso-session to create or reuse, e.g. my-sso")
-    p.set_defaults(func=_migrate)
 
-    p = _parser(
-        subparsers,
-        "login",
-        "log in with IAM Identity Center (device code by default)",
-        "Log in and write the token to ~/.aws/sso/cache, where the AWS CLI and boto3 find it. "
-        "Skips the login when the cached token is valid for more than 15 minutes and can "
-        "refresh, unless --force is given.",
-    )
+    p = add_command(subparsers, "login", _login, epilog=EXIT_CODES)
     who = p.add_mutually_exclusive_group()
     who.add_argument("--profile", help="profile whose sso-session to log in to")
     who.add_argument("--sso-session", help="sso-session to log in to")
@@ -99,44 +67,29 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--force", action="store_true", help="log in even if a token is cached")
-    p.set_defaults(func=_login)
 
-    p = _parser(
-        subparsers,
-        "status",
-        "show whether you are logged in (no network call)",
-        "Read the token cache and report expiry, refreshability and registration expiry. "
-        "Exit code 0 when logged in, 4 when not.",
-    )
+    p = add_command(subparsers, "status", _status, epilog=EXIT_CODES)
     who = p.add_mutually_exclusive_group()
     who.add_argument("--profile")
     who.add_argument("--sso-session")
-    p.set_defaults(func=_status)
 
-    p = _parser(
-        subparsers,
-        "ls",
-        "list S3 buckets (like aws s3 ls)",
-        "List buckets with boto3 and the profile's SSO credentials; one line per bucket, "
-        "'YYYY-MM-DD HH:MM:SS name', as aws s3 ls prints.",
-    )
+    p = add_command(subparsers, "ls", _ls, epilog=EXIT_CODES)
     p.add_argument("--profile", help="profile to use (default: AWS_PROFILE or default)")
-    p.set_defaults(func=_ls)
 
-    p = _parser(
-        subparsers,
-        "logout",
-        "log out of one sso-session or all",
-        "Revoke the token at the portal and delete its cache file and the matching cached "
-        "role credentials. Role credentials already issued stay valid until they expire.",
-    )
+    p = add_command(subparsers, "logout", _logout, epilog=EXIT_CODES)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--sso-session", help="the sso-session to log out of")
     which.add_argument("--all", action="store_true", help="every cached session (like aws)")
-    p.set_defaults(func=_logout)
 
 
 def _configure(args: argparse.Namespace) -> int:
+    """write an sso-session profile into the AWS config
+
+    Write [profile P] and [sso-session S] into the AWS config file (AWS_CONFIG_FILE or
+    ~/.aws/config), keeping every other line as it was. Nothing is written if any value is
+    invalid.
+    """
+
     import warnings
 
     from sso_kit.config import configure_profile, find_legacy_profiles
@@ -166,6 +119,13 @@ def _configure(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    """move a legacy SSO profile onto an [sso-session] section
+
+    Move a legacy profile's sso_start_url and sso_region into [sso-session S] and point the
+    profile at it (tokens can then refresh). Every other line stays as it was; the previous
+    file is kept as a backup.
+    """
+
     from sso_kit.config import find_legacy_profiles, migrate_legacy_profile
     from sso_kit.errors import ValidationError
 
@@ -225,6 +185,13 @@ def _print_pending(no_browser: bool) -> Any:
 
 
 def _login(args: argparse.Namespace) -> int:
+    """log in with IAM Identity Center (device code by default)
+
+    Log in and write the token to ~/.aws/sso/cache, where the AWS CLI and boto3 find it.
+    Skips the login when the cached token is valid for more than 15 minutes and can refresh,
+    unless --force is given.
+    """
+
     from sso_kit.cache import format_timestamp
     from sso_kit.login import login
 
@@ -247,6 +214,12 @@ def _login(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    """show whether you are logged in (no network call)
+
+    Read the token cache and report expiry, refreshability and registration expiry. Exit
+    code 0 when logged in, 4 when not.
+    """
+
     from sso_kit.cache import format_timestamp
     from sso_kit.status import status
 
@@ -270,6 +243,12 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _ls(args: argparse.Namespace) -> int:
+    """list S3 buckets (like aws s3 ls)
+
+    List buckets with boto3 and the profile's SSO credentials; one line per bucket,
+    'YYYY-MM-DD HH:MM:SS name', as aws s3 ls prints.
+    """
+
     from sso_kit.buckets import format_bucket_line, list_buckets
     from sso_kit.config import default_profile
 
@@ -279,6 +258,12 @@ def _ls(args: argparse.Namespace) -> int:
 
 
 def _logout(args: argparse.Namespace) -> int:
+    """log out of one sso-session or all
+
+    Revoke the token at the portal and delete its cache file and the matching cached role
+    credentials. Role credentials already issued stay valid until they expire.
+    """
+
     from sso_kit.logout import logout
 
     result = logout(args.sso_session, all=args.all)

@@ -5,14 +5,29 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sso_kit.cli.options import add_command
+
 
 def _run(args: argparse.Namespace) -> int:
+    """run every step notebook in order and print a summary table
+
+    Run the tutorial notebooks in order with papermill (headless: SSO_KIT_HEADLESS=1). By
+    default the run uses a temporary HOME and AWS config and an auto-approving sandbox of
+    its own, so your real ~/.aws is never touched.
+    """
+
     from sso_kit.course.runner import main_run
 
     return main_run(args)
 
 
 def _build(args: argparse.Namespace) -> int:
+    """write .ipynb copies of the text notebooks (for nbval, Binder or sharing)
+
+    The notebooks' source is MyST Markdown (notebooks/*.md, opened as notebooks in
+    JupyterLab through jupytext). This writes an .ipynb copy of each, without outputs.
+    """
+
     from sso_kit.course.runner import build_notebooks
 
     for path in build_notebooks(args.output_dir):
@@ -26,15 +41,7 @@ def register(subparsers: Any) -> None:
         "tutorial", help="run the tutorial notebooks headless (papermill)"
     )
     sub = tutorial.add_subparsers(dest="tutorial_command", metavar="ACTION")
-    run = sub.add_parser(
-        "run",
-        help="run every step notebook in order and print a summary table",
-        description=(
-            "Run the tutorial notebooks in order with papermill (headless: SSO_KIT_HEADLESS=1). "
-            "By default the run uses a temporary HOME and AWS config and an auto-approving "
-            "sandbox of its own, so your real ~/.aws is never touched."
-        ),
-    )
+    run = add_command(sub, "run", _run)
     run.add_argument(
         "--output-dir", default="out/batch", help="where executed notebooks go (created)"
     )
@@ -57,15 +64,6 @@ def register(subparsers: Any) -> None:
     run.add_argument("--home", help="use this folder as the isolated HOME (kept afterwards)")
     run.add_argument("--sandbox-url", help="use this running sandbox instead of starting one")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
-    run.set_defaults(func=_run)
-    build = sub.add_parser(
-        "build",
-        help="write .ipynb copies of the text notebooks (for nbval, Binder or sharing)",
-        description=(
-            "The notebooks' source is MyST Markdown (notebooks/*.md, opened as notebooks in "
-            "JupyterLab through jupytext). This writes an .ipynb copy of each, without outputs."
-        ),
-    )
+    build = add_command(sub, "build", _build)
     build.add_argument("--output-dir", default="build/notebooks", help="where to write them")
-    build.set_defaults(func=_build)
     tutorial.set_defaults(func=lambda _args: tutorial.print_help() or 2)

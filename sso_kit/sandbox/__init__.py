@@ -14,7 +14,7 @@ from typing import Any
 
 from sso_kit.errors import SandboxError
 from sso_kit.sandbox.admin.client import AdminClient
-from sso_kit.sandbox.directory import DEFAULT_USER, User
+from sso_kit.sandbox.directory import DEFAULT_USER
 from sso_kit.sandbox.finding import (
     ENV_ADMIN_KEY,
     ENV_ALLOWED_HOSTS,
@@ -22,6 +22,7 @@ from sso_kit.sandbox.finding import (
     Finding,
     state_file_path,
 )
+from sso_kit.sandbox.passwords import User
 
 log = logging.getLogger(__name__)
 

@@ -6,6 +6,7 @@ real boto3 calls against the sandbox and the portal sees their effect. Passwords
 sandbox's own addition (stored as salted scrypt hashes). Role credentials come from a real IAM
 role per (account, permission set) that carries the permission set's policies, assumed with
 moto's STS, so moto's IAM enforcement applies to every S3 call made with them.
+Passwords live in :mod:`sso_kit.sandbox.passwords`, roles in :mod:`sso_kit.sandbox.roles`.
 
 All calls here are in-process backend calls: they are the administrator's own actions and do
 not pass through moto's request authentication.
@@ -13,44 +14,20 @@ not pass through moto's request authentication.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
-import secrets
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
+from sso_kit.sandbox.passwords import Passwords, new_password
+from sso_kit.sandbox.roles import Roles
+
 DEFAULT_USER = "learner"
-ROLE_PREFIX = "AWSReservedSSO_"
 ADMIN_USER = "sandbox-admin"
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
-@dataclass(frozen=True)
-class User:
-    """Sign-in details of a sandbox user; the password is a sandbox credential."""
-
-    name: str
-    password: str = field(repr=False)
-
-
-def new_password() -> str:
-    """A password that is easy to copy from a terminal: 16 URL-safe characters."""
-    return secrets.token_urlsafe(12)
-
-
-def _hash(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
-
-
-def _role_name(permission_set: str, arn: str) -> str:
-    suffix = hashlib.sha1(arn.encode()).hexdigest()[:16]  # stable per permission set
-    return f"{ROLE_PREFIX}{permission_set}_{suffix}"[:64]
-
-
-class Directory:
+class Directory(Passwords, Roles):
     """Users and entitlements of one sandbox organisation."""
 
     def __init__(self, seed: dict[str, Any]) -> None:
@@ -63,12 +40,7 @@ class Directory:
         self.management_account: str = seed["accounts"][0]["id"]
         self.accounts: dict[str, dict[str, str]] = {a["id"]: a for a in seed["accounts"]}
         self.lock = threading.RLock()
-        self._hashes: dict[str, tuple[bytes, bytes]] = {}
-        # name -> HMAC of the last password scrypt accepted, so a learner's repeat sign-ins
-        # (every login of a workshop) skip the deliberately slow hash.
-        self._verified: dict[str, bytes] = {}
-        self._verified_key = secrets.token_bytes(32)
-        self.users: dict[str, User] = {}  # only users whose password we created and printed
+        self._init_passwords()
         self._roles: dict[tuple[str, str], str] = {}
         self.admin_keys: tuple[str, str] | None = None  # the administrator's IAM access key
 
@@ -227,28 +199,6 @@ class Directory:
         self.set_password(name, password)
         return user_id
 
-    def set_password(self, name: str, password: str) -> None:
-        salt = secrets.token_bytes(16)
-        with self.lock:
-            self._hashes[name] = (salt, _hash(password, salt))
-            self._verified.pop(name, None)
-            self.users[name] = User(name, password)
-
-    def authenticate(self, name: str, password: str) -> bool:
-        """True when ``password`` is right for ``name``; same cost for unknown users."""
-        mac = hmac.new(self._verified_key, (password or "").encode("utf-8"), "sha256").digest()
-        with self.lock:
-            salt, digest = self._hashes.get(name, (b"\0" * 16, b""))
-            known = self._verified.get(name)
-        if known is not None and hmac.compare_digest(known, mac):
-            return True
-        candidate = _hash(password or "", salt)
-        ok = bool(digest) and secrets.compare_digest(candidate, digest)
-        if ok:
-            with self.lock:
-                self._verified[name] = mac
-        return ok
-
     def user_id(self, name: str) -> str | None:
         store = self._identitystore()
         data = store.identity_stores.get(self.instance.identity_store_id)
@@ -276,39 +226,28 @@ class Directory:
                 return ps
         return None
 
-    def assign(self, user: str, account_id: str, permission_set: str) -> None:
+    def _assignment(self, user: str, account_id: str, permission_set: str) -> tuple[Any, ...]:
+        """The arguments moto's ssoadmin takes to create or delete this assignment."""
         ps = self.permission_set_by_name(permission_set)
         user_id = self.user_id(user)
         if ps is None or user_id is None:
             raise KeyError(f"unknown user {user!r} or permission set {permission_set!r}")
-        if (account_id, permission_set) in self.assignments(user):
-            return
-        self._ssoadmin().create_account_assignment(
-            self.instance.instance_arn,
-            account_id,
-            "AWS_ACCOUNT",
-            ps.permission_set_arn,
-            "USER",
-            user_id,
-        )
+        arn = self.instance.instance_arn
+        return (arn, account_id, "AWS_ACCOUNT", ps.permission_set_arn, "USER", user_id)
+
+    def assign(self, user: str, account_id: str, permission_set: str) -> None:
+        args = self._assignment(user, account_id, permission_set)
+        if (account_id, permission_set) not in self.assignments(user):
+            self._ssoadmin().create_account_assignment(*args)
 
     def remove_assignment(self, user: str, account_id: str, permission_set: str) -> bool:
-        ps = self.permission_set_by_name(permission_set)
-        user_id = self.user_id(user)
-        if (
-            ps is None
-            or user_id is None
-            or (account_id, permission_set) not in self.assignments(user)
-        ):
+        try:
+            args = self._assignment(user, account_id, permission_set)
+        except KeyError:
             return False
-        self._ssoadmin().delete_account_assignment(
-            self.instance.instance_arn,
-            account_id,
-            "AWS_ACCOUNT",
-            ps.permission_set_arn,
-            "USER",
-            user_id,
-        )
+        if (account_id, permission_set) not in self.assignments(user):
+            return False
+        self._ssoadmin().delete_account_assignment(*args)
         return True
 
     def assignments(self, user: str) -> list[tuple[str, str]]:
@@ -332,61 +271,6 @@ class Directory:
             "accountName": info.get("name", f"Account {account_id}"),
             "emailAddress": info.get("email", f"aws+{account_id}@example.com"),
         }
-
-    # -- roles and credentials ----------------------------------------------------------
-    def role_arn(self, account_id: str, permission_set: str) -> str:
-        """Create (once) and sync the IAM role that stands for a permission set in an account."""
-        from moto.iam.models import iam_backends
-
-        ps = self.permission_set_by_name(permission_set)
-        if ps is None:
-            raise KeyError(permission_set)
-        name = _role_name(permission_set, ps.permission_set_arn)
-        iam = iam_backends[account_id]["global"]
-        with self.lock:
-            try:
-                role = iam.get_role(name)
-            except Exception:
-                trust = {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {
-                                "Federated": f"arn:aws:iam::{account_id}:saml-provider/"
-                                "AWSSSO_sandbox"
-                            },
-                            "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
-                        }
-                    ],
-                }
-                role = iam.create_role(
-                    name,
-                    json.dumps(trust),
-                    "/aws-reserved/sso.amazonaws.com/",
-                    None,
-                    f"Permission set {permission_set} (sso-kit sandbox)",
-                    [],
-                    "43200",
-                )
-            attached = {p.arn for p in role.managed_policies.values()}
-            for policy in ps.managed_policies:
-                if policy.arn not in attached:
-                    iam.attach_role_policy(policy.arn, name)
-            if ps.inline_policy:
-                iam.put_role_policy(name, "AwsSSOInlinePolicy", ps.inline_policy)
-            return str(role.arn)
-
-    def session_seconds(self, permission_set: str, default: int) -> int:
-        """The permission set's session duration (ISO 8601 PTnH / PTnM), capped by default."""
-        import re
-
-        ps = self.permission_set_by_name(permission_set)
-        match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", (ps.session_duration if ps else "") or "")
-        if not match:
-            return default
-        seconds = int(match.group(1) or 0) * 3600 + int(match.group(2) or 0) * 60
-        return min(seconds, default) if seconds else default
 
     def export(self) -> dict[str, Any]:
         """Everything needed to rebuild the directory after a restart."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sso_kit.errors import SandboxError
-from sso_kit.sandbox.directory import User
+from sso_kit.sandbox.passwords import User
 
 ENV_URL = "SSO_KIT_SANDBOX_URL"
 ENV_ALLOWED_HOSTS = "SSO_KIT_SANDBOX_ALLOWED_HOSTS"  # more Host names for admin calls

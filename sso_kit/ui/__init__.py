@@ -9,9 +9,9 @@ not load boto3.
 
 from __future__ import annotations
 
-import importlib
 import os
-from typing import Any
+
+from sso_kit.lazy import lazy_getattr
 
 __all__ = [
     "AccountRolePicker",
@@ -48,10 +48,4 @@ def is_interactive(param: bool | None = None) -> bool:
     return os.environ.get("SSO_KIT_HEADLESS", "").strip().lower() not in {"1", "true", "yes"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sso_kit.ui' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"sso_kit.ui.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY)

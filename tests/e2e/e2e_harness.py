@@ -34,7 +34,7 @@ from sso_kit.course.lab import (
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
-# jupyter-kit notes §4: Debian's wrapper fails to add --disable-dev-shm-usage here; no network.
+# Debian's chromium wrapper does not add --disable-dev-shm-usage here, so we pass it; no network.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -13,7 +13,7 @@ from typing import Any
 
 from sso_kit.errors import SandboxError
 from sso_kit.sandbox.admin.auth import CHALLENGE, SECRET_HEADER
-from sso_kit.sandbox.directory import User
+from sso_kit.sandbox.passwords import User
 
 
 class AdminClient:

@@ -1,7 +1,13 @@
 """Admin routes: (method, path) -> (operation name, handler); every one needs the secret.
 
-Further admin pages (an instructor dashboard) add their rows here and get the same checks.
+An operation ``SetFault`` is served at ``PREFIX + "set_fault"`` by ``responses.set_fault``,
+so each route is its operation's name. Further admin pages (an instructor dashboard) add their
+names here and get the same checks.
 """
+
+import re
+from collections.abc import Callable
+from typing import Any
 
 from sso_kit.sandbox.admin import responses
 
@@ -9,18 +15,31 @@ PREFIX = "/_sandbox/admin/"
 HEALTH = "/_sandbox/health"  # public: facts without secrets, how handles find a sandbox
 LOGIN = "/_sandbox/login"  # public: a browser page trades the secret for a cookie
 
-url_paths = {
-    ("GET", PREFIX + "whoami"): ("WhoAmI", responses.whoami),
-    ("POST", PREFIX + "whoami"): ("WhoAmI", responses.whoami),
-    ("POST", PREFIX + "approve"): ("Approve", responses.approve),
-    ("POST", PREFIX + "expire_tokens"): ("ExpireTokens", responses.expire_tokens),
-    ("POST", PREFIX + "revoke_tokens"): ("RevokeTokens", responses.revoke_tokens),
-    ("POST", PREFIX + "set_fault"): ("SetFault", responses.set_fault),
-    ("POST", PREFIX + "skew_clock"): ("SkewClock", responses.skew_clock),
-    ("POST", PREFIX + "remove_assignment"): ("RemoveAssignment", responses.remove_assignment),
-    ("POST", PREFIX + "add_assignment"): ("AddAssignment", responses.add_assignment),
-    ("POST", PREFIX + "admin_credentials"): ("AdminCredentials", responses.admin_credentials),
-    ("POST", PREFIX + "invite"): ("Invite", responses.invite),
-    ("POST", PREFIX + "set_lifetimes"): ("SetLifetimes", responses.set_lifetimes),
-    ("POST", PREFIX + "reset_faults"): ("ResetFaults", responses.reset_faults),
-}
+_POST = [
+    "Approve",
+    "ExpireTokens",
+    "RevokeTokens",
+    "SetFault",
+    "SkewClock",
+    "RemoveAssignment",
+    "AddAssignment",
+    "AdminCredentials",
+    "Invite",
+    "SetLifetimes",
+    "ResetFaults",
+]
+
+
+def _route(method: str, operation: str, name: str | None = None) -> tuple[Any, Any]:
+    name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    handler: Callable[..., Any] = getattr(responses, name)
+    return (method, PREFIX + name), (operation, handler)
+
+
+url_paths = dict(
+    [
+        _route("GET", "WhoAmI", "whoami"),
+        _route("POST", "WhoAmI", "whoami"),
+        *(_route("POST", operation) for operation in _POST),
+    ]
+)

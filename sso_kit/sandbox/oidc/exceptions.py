@@ -3,76 +3,84 @@
 botocore picks the exception class from the ``x-amzn-ErrorType`` header; the body
 carries the OAuth ``error`` code and an ``error_description`` that public botocore shows as the
 message. Descriptions never contain a secret.
+
+The service names its errors in one pattern: class ``InvalidGrant`` is the botocore shape
+``InvalidGrantException`` and the OAuth code ``invalid_grant``. Each class below therefore
+only states its message (its docstring) and, where the service differs, its status or code.
 """
 
 from __future__ import annotations
 
+import re
+
+from ..service_error import ServiceError
+
 _CORAL = "http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
 
 
-class OidcError(Exception):
-    """Base: ``code`` is the botocore shape name, ``error`` the OAuth wire code."""
+class OidcError(ServiceError):
+    """Invalid request"""
 
-    code = "InvalidRequestException"
     error = "invalid_request"
-    status = 400
-    default_description = "Invalid request"
 
-    def __init__(self, description: str | None = None) -> None:
-        self.description = description or self.default_description
-        super().__init__(f"{self.code}: {self.description}")
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = cls.__dict__.get("code", f"{cls.__name__}Exception")
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+        cls.error = cls.__dict__.get("error", snake)
+        cls.default_message = (cls.__doc__ or "").strip() or cls.default_message
 
-    def headers(self) -> dict[str, str]:
-        return {"x-amzn-ErrorType": f"{self.code}:{_CORAL}"}
+    @property
+    def description(self) -> str:
+        """The OAuth ``error_description`` (the message under its wire name)."""
+        return self.message
+
+    def error_type(self) -> str:
+        return f"{self.code}:{_CORAL}"
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description}
 
 
 class InvalidRequest(OidcError):
-    pass
+    """Invalid request"""
 
 
 class InvalidClient(OidcError):
-    code, error, status = "InvalidClientException", "invalid_client", 401
-    default_description = "Invalid client"
+    """Invalid client"""
+
+    status = 401
 
 
 class InvalidGrant(OidcError):
-    code, error = "InvalidGrantException", "invalid_grant"
-    default_description = "Invalid grant provided"
+    """Invalid grant provided"""
 
 
 class UnsupportedGrantType(OidcError):
-    code, error = "UnsupportedGrantTypeException", "unsupported_grant_type"
-    default_description = "Unsupported grant type"
+    """Unsupported grant type"""
 
 
 class InvalidRedirectUri(OidcError):
-    code, error = "InvalidRedirectUriException", "invalid_redirect_uri"
-    default_description = "Invalid redirect URI"
+    """Invalid redirect URI"""
 
 
 class AuthorizationPending(OidcError):
-    code, error = "AuthorizationPendingException", "authorization_pending"
-    default_description = "Authorization is still pending"
+    """Authorization is still pending"""
 
 
 class SlowDown(OidcError):
-    code, error = "SlowDownException", "slow_down"
-    default_description = "Client is polling too quickly"
+    """Client is polling too quickly"""
 
 
 class AccessDenied(OidcError):
-    code, error = "AccessDeniedException", "access_denied"
-    default_description = "Access denied: the request was not approved"
+    """Access denied: the request was not approved"""
 
 
 class ExpiredToken(OidcError):
-    code, error = "ExpiredTokenException", "expired_token"
-    default_description = "The device code has expired"
+    """The device code has expired"""
 
 
 class InternalServer(OidcError):
-    code, error, status = "InternalServerException", "server_error", 500
-    default_description = "An internal error occurred (sandbox fault switch)"
+    """An internal error occurred (sandbox fault switch)"""
+
+    error, status = "server_error", 500

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
+from ..service_error import ServiceError
 
-class PortalError(Exception):
-    code = "InvalidRequestException"
-    status = 400
-    default_message = "Invalid request"
 
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(f"{self.code}: {self.message}")
-
-    def headers(self) -> dict[str, str]:
-        return {"x-amzn-ErrorType": self.code}
-
-    def body(self) -> dict[str, str]:
-        return {"message": self.message}
+class PortalError(ServiceError):
+    """Base of the portal's errors: the body is ``{"message": ...}``."""
 
 
 class InvalidRequest(PortalError):

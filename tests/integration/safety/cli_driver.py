@@ -68,12 +68,8 @@ def fingerprint(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def cache_matrix(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each cache variant x status, ls, doctor, login, logout (see test_safety_cache_matrix)."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    from cache_variants import place
-
-    from sso_kit.cache import load_token, token_cache_path
+def _configure_p(spec: dict[str, Any]) -> None:
+    """Profile ``p`` on sso-session ``s``, pointed at the test's sandbox."""
     from sso_kit.config import configure_profile
 
     configure_profile(
@@ -85,6 +81,16 @@ def cache_matrix(spec: dict[str, Any]) -> list[dict[str, Any]]:
         role_name="PowerUserAccess",
         endpoint_url=spec["url"],
     )
+
+
+def cache_matrix(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each cache variant x status, ls, doctor, login, logout (see test_safety_cache_matrix)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from cache_variants import place
+
+    from sso_kit.cache import load_token, token_cache_path
+
+    _configure_p(spec)
     path = token_cache_path("s")
     commands = {
         "status": ["status", "--profile", "p"],
@@ -154,20 +160,11 @@ def debug_flow(spec: dict[str, Any]) -> dict[str, Any]:
     log = io.StringIO()
     logging.basicConfig(level=logging.DEBUG, stream=log, force=True)
     from sso_kit.buckets import create_tutorial_bucket, delete_tutorial_buckets, list_buckets
-    from sso_kit.config import configure_profile
     from sso_kit.login import login
     from sso_kit.logout import logout
     from sso_kit.portal import get_role_credentials, list_account_roles, list_accounts
 
-    configure_profile(
-        "p",
-        sso_session="s",
-        start_url=spec["start_url"],
-        sso_region="us-east-1",
-        account_id="111122223333",
-        role_name="PowerUserAccess",
-        endpoint_url=spec["url"],
-    )
+    _configure_p(spec)
     login("p", force=True)
     accounts = list_accounts(profile="p")
     list_account_roles(accounts[0].account_id, profile="p")
@@ -324,19 +321,11 @@ def crash_login(spec: dict[str, Any]) -> dict[str, Any]:
     import random
 
     from sso_kit.cache import load_registration, load_token, sso_cache_dir
-    from sso_kit.config import configure_profile, session_config, sso_client
+    from sso_kit.config import session_config, sso_client
     from sso_kit.login import login
 
     rng = random.Random(spec["seed"])
-    configure_profile(
-        "p",
-        sso_session="s",
-        start_url=spec["start_url"],
-        sso_region="us-east-1",
-        account_id="111122223333",
-        role_name="PowerUserAccess",
-        endpoint_url=spec["url"],
-    )
+    _configure_p(spec)
     # Parse the service models here, once: forked children inherit them. (No request is made
     # here, so no connection is shared with a child.)
     sso_client("sso-oidc", session_config("p"))

@@ -22,6 +22,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from cache_variants import MARKER, VARIANTS
 
+from sso_kit.course.runner import isolated_home_env
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DRIVER = Path(__file__).with_name("cli_driver.py")
@@ -32,14 +34,19 @@ WORKERS = 3
 
 def driver_env(home: Path) -> dict[str, str]:
     """The environment of a learner's shell with HOME at ``home`` and no AWS_* settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        HOME=str(home),
-        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
+    env = {**os.environ, **isolated_home_env(home)}
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def start_driver(work: Path, home: Path, spec: dict) -> subprocess.Popen:
+    """Run cli_driver.py on ``spec`` (written to work/spec.json); it answers in work/out.json."""
+    (work / "spec.json").write_text(json.dumps(spec))
+    return subprocess.Popen(
+        [sys.executable, str(DRIVER), str(work / "spec.json"), str(work / "out.json")],
+        env=driver_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +63,7 @@ def matrix(auto_sandbox, tmp_path_factory) -> dict[tuple[str, str], dict]:
             "start_url": auto_sandbox.start_url,
             "variants": names[index::WORKERS],
         }
-        (work / "spec.json").write_text(json.dumps(spec))
-        process = subprocess.Popen(
-            [sys.executable, str(DRIVER), str(work / "spec.json"), str(work / "out.json")],
-            env=driver_env(home),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_driver(work, home, spec)
         jobs.append((process, work, home))
     results = {}
     for process, work, home in jobs:

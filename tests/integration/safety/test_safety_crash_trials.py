@@ -10,18 +10,14 @@ is whole; after the next run no temp file of ours is left and backups stay bound
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from test_safety_cache_matrix import driver_env
+from test_safety_cache_matrix import start_driver
 
 from sso_kit.config import KEEP_BACKUPS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-DRIVER = Path(__file__).with_name("cli_driver.py")
 PROFILES = "".join(
     f"# team {n}\n[profile team-{n}]\nrole_arn = arn:aws:iam::111122223333:role/R{n}\n"
     "source_profile = default\n\n"
@@ -63,13 +59,7 @@ def trials(auto_sandbox, tmp_path_factory) -> dict[str, list[dict]]:
         work = tmp_path_factory.mktemp(f"crash-{kind}-{index}")
         home = work / "home"
         (home / ".aws").mkdir(parents=True)
-        (work / "spec.json").write_text(json.dumps(spec))
-        process = subprocess.Popen(
-            [sys.executable, str(DRIVER), str(work / "spec.json"), str(work / "out.json")],
-            env=driver_env(home),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_driver(work, home, spec)
         jobs.append((kind, process, work))
     results: dict[str, list[dict]] = {"configure": [], "login": []}
     for kind, process, work in jobs:

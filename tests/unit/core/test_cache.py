@@ -1,4 +1,4 @@
-"""Caches: golden names and documents from the AWS CLI spec (§0.1, §3), modes, interop."""
+"""Caches: golden names and documents as the AWS CLI writes them, modes, interop."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def test_import_is_light():
     import subprocess
     import sys
 
-    code = "import sys, sso_kit.sandbox, sso_kit.sandbox.commands; print('moto' in sys.modules)"
+    code = "import sys, sso_kit.sandbox, sso_kit.cli.sandbox; print('moto' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -30,24 +30,25 @@ def post_json(http, path, body, **kw):
     return http.post(path, data=json.dumps(body), content_type="application/json", **kw)
 
 
-def test_register_and_start_use_the_public_url(http):
+def register_and_start(http):
+    """Register a public client and start a device authorization: (registration, start)."""
     reg = post_json(http, "/client/register", {"clientName": "c", "clientType": "public"}).json
     start = post_json(
         http,
         "/device_authorization",
         {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": START_URL},
     ).json
+    return reg, start
+
+
+def test_register_and_start_use_the_public_url(http):
+    _reg, start = register_and_start(http)
     assert start["verificationUri"] == "https://lab.example/proxy/sso/device"
     assert start["verificationUriComplete"].endswith(f"device?user_code={start['userCode']}")
 
 
 def test_pending_error_shape(http):
-    reg = post_json(http, "/client/register", {"clientName": "c", "clientType": "public"}).json
-    start = post_json(
-        http,
-        "/device_authorization",
-        {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": START_URL},
-    ).json
+    reg, start = register_and_start(http)
     response = post_json(
         http,
         "/token",

@@ -11,16 +11,11 @@ import sys
 import threading
 from typing import Any
 
+from sso_kit.cli.options import add_command
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "sandbox",
-        help="run the offline IAM Identity Center sandbox (Ctrl-C stops it)",
-        description=(
-            "Serve SSO OIDC, the AWS access portal, sign-in pages and moto's S3/IAM/STS on one "
-            "port. Clients reach it with endpoint_url = the printed endpoint."
-        ),
-    )
+    parser = add_command(subparsers, "sandbox", run)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
     parser.add_argument("--public-url", help="base URL browsers use (e.g. behind a proxy)")
@@ -55,10 +50,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--skew-clock", type=float, default=0.0, help="shift the server clock (s)")
     parser.add_argument("--access-token-lifetime", type=int, help="seconds (default 3600)")
     parser.add_argument("--device-code-lifetime", type=int, help="seconds (default 600)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """run the offline IAM Identity Center sandbox (Ctrl-C stops it)
+
+    Serve SSO OIDC, the AWS access portal, sign-in pages and moto's S3/IAM/STS on one port.
+    Clients reach it with endpoint_url = the printed endpoint.
+    """
+
     import os
 
     from sso_kit.errors import SandboxError, ValidationError

@@ -1,0 +1,151 @@
+"""Read the AWS config file the way the AWS CLI does (public names: :mod:`sso_kit.config`).
+
+Reading goes through botocore's own loader, so sso_kit sees exactly what boto3 and the CLI see.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sso_kit.errors import ConfigError, ProfileNotFoundError
+from sso_kit.files import (
+    NotRegularFileError,
+    check_regular,
+)
+
+LEGACY_KEYS = ("sso_start_url", "sso_region")
+
+
+def config_path() -> Path:
+    """``AWS_CONFIG_FILE`` or ``~/.aws/config``."""
+    return Path(os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"))
+
+
+@dataclass(frozen=True)
+class LegacyProfile:
+    """A profile that keeps SSO keys itself instead of (or as well as) in an sso-session."""
+
+    profile: str
+    start_url: str | None
+    sso_region: str | None
+    mixed: bool  # also has sso_session: botocore errors if the values disagree
+
+
+# --------------------------------------------------------------------------- reading
+
+_UNPARSABLE_HINT = "Fix the line it names (or restore a backup next to it) and try again."
+
+
+def _not_regular(path: Path, exc: NotRegularFileError) -> ConfigError:
+    return ConfigError(
+        f"The AWS config file {path} is {exc.kind}, not a regular file; sso-kit will not "
+        "read or replace it.",
+        hint="Point AWS_CONFIG_FILE at a regular file (or unset it to use ~/.aws/config).",
+    )
+
+
+def _unreadable(path: Path, exc: OSError, error: type[ConfigError]) -> ConfigError:
+    """The config file exists but cannot be read (permissions, I/O)."""
+    return error(
+        f"The AWS config file {path} cannot be read ({exc.strerror}).",
+        hint="Check that it belongs to you and is readable.",
+    )
+
+
+def _unparsable(path: Path, detail: str) -> ConfigError:
+    return ConfigError(
+        f"The AWS config file {path} cannot be parsed ({detail}).", hint=_UNPARSABLE_HINT
+    )
+
+
+def _parse_detail(exc: BaseException) -> str:
+    """Where botocore/configparser stopped, without quoting the file (it may hold keys)."""
+    cause = exc.__cause__ or exc.__context__ or exc
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not UTF-8 text: byte {cause.start + 1} is not valid UTF-8"
+    name = type(cause).__name__
+    line = getattr(cause, "lineno", None)
+    if line is None:
+        errors = getattr(cause, "errors", None)
+        line = errors[0][0] if errors else None
+    return f"{name} near line {line}" if line else name
+
+
+def load_config() -> dict[str, Any]:
+    """The whole config as botocore parses it (profiles, sso_sessions, services)."""
+    from botocore.configloader import load_config as botocore_load
+    from botocore.exceptions import ConfigNotFound, ConfigParseError
+
+    path = config_path()
+    try:
+        exists = check_regular(path)
+    except NotRegularFileError as exc:
+        raise _not_regular(path, exc) from None
+    except OSError as exc:
+        raise _unreadable(path, exc, ConfigError) from None
+    if not exists:
+        return {"profiles": {}, "sso_sessions": {}, "services": {}}
+    try:
+        loaded = botocore_load(str(path))
+    except ConfigNotFound:  # removed between the check and the read
+        return {"profiles": {}, "sso_sessions": {}, "services": {}}
+    except ConfigParseError as exc:
+        raise _unparsable(path, _parse_detail(exc)) from None
+    except OSError as exc:
+        raise _unreadable(path, exc, ConfigError) from None
+    loaded.setdefault("profiles", {})
+    loaded.setdefault("sso_sessions", {})
+    loaded.setdefault("services", {})
+    return loaded
+
+
+def read_sso_session(name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keys of ``[sso-session NAME]``; ProfileNotFoundError if it is missing."""
+    config = config if config is not None else load_config()
+    session = config["sso_sessions"].get(name)
+    if session is None:
+        raise ProfileNotFoundError(
+            f'The sso-session "{name}" is not in {config_path()}.',
+            hint=f"Create it with: sso-kit configure --sso-session {name} ...",
+        )
+    return dict(session)
+
+
+def read_profile(profile: str) -> dict[str, Any]:
+    """The profile's keys with its sso-session's keys merged in (session wins for sso_*)."""
+    config = load_config()
+    values = config["profiles"].get(profile)
+    if values is None:
+        raise ProfileNotFoundError(
+            f'The profile "{profile}" is not in {config_path()}.',
+            hint=f"Create it with: sso-kit configure --profile {profile} ...",
+        )
+    merged = dict(values)
+    if "sso_session" in merged:
+        merged.update(read_sso_session(merged["sso_session"], config))
+    return merged
+
+
+def profiles_using_session(name: str, config: dict[str, Any] | None = None) -> list[str]:
+    """Profiles whose ``sso_session`` is ``name``, in file order."""
+    config = config if config is not None else load_config()
+    return [p for p, v in config["profiles"].items() if v.get("sso_session") == name]
+
+
+def find_legacy_profiles() -> list[LegacyProfile]:
+    """Profiles that keep sso_start_url / sso_region themselves (legacy or mixed keys)."""
+    found = []
+    for name, values in load_config()["profiles"].items():
+        if any(k in values for k in LEGACY_KEYS):
+            found.append(
+                LegacyProfile(
+                    profile=name,
+                    start_url=values.get("sso_start_url"),
+                    sso_region=values.get("sso_region"),
+                    mixed="sso_session" in values,
+                )
+            )
+    return found

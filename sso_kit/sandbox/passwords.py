@@ -1,0 +1,66 @@
+"""Sandbox passwords: salted scrypt hashes, with a fast path for a user's repeat sign-ins.
+
+A mixin of :class:`sso_kit.sandbox.directory.Directory`: the identity store (moto) knows the
+users, the sandbox alone knows their passwords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class User:
+    """Sign-in details of a sandbox user; the password is a sandbox credential."""
+
+    name: str
+    password: str = field(repr=False)
+
+
+def new_password() -> str:
+    """A password that is easy to copy from a terminal: 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
+
+
+def _hash(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**12, r=8, p=1)
+
+
+class Passwords:
+    """Set and check sandbox passwords; ``users`` holds only those the sandbox created."""
+
+    lock: threading.RLock  # provided by Directory
+
+    def _init_passwords(self) -> None:
+        self._hashes: dict[str, tuple[bytes, bytes]] = {}
+        # name -> HMAC of the last password scrypt accepted, so a learner's repeat sign-ins
+        # (every login of a workshop) skip the deliberately slow hash.
+        self._verified: dict[str, bytes] = {}
+        self._verified_key = secrets.token_bytes(32)
+        self.users: dict[str, User] = {}  # only users whose password we created and printed
+
+    def set_password(self, name: str, password: str) -> None:
+        salt = secrets.token_bytes(16)
+        with self.lock:
+            self._hashes[name] = (salt, _hash(password, salt))
+            self._verified.pop(name, None)
+            self.users[name] = User(name, password)
+
+    def authenticate(self, name: str, password: str) -> bool:
+        """True when ``password`` is right for ``name``; same cost for unknown users."""
+        mac = hmac.new(self._verified_key, (password or "").encode("utf-8"), "sha256").digest()
+        with self.lock:
+            salt, digest = self._hashes.get(name, (b"\0" * 16, b""))
+            known = self._verified.get(name)
+        if known is not None and hmac.compare_digest(known, mac):
+            return True
+        candidate = _hash(password or "", salt)
+        ok = bool(digest) and secrets.compare_digest(candidate, digest)
+        if ok:
+            with self.lock:
+                self._verified[name] = mac
+        return ok
