@@ -59,8 +59,8 @@ __all__ = [
     "remove_profile",
     "remove_sso_session",
     "replace_config",
-    "set_endpoint_url",
     "session_config",
+    "set_endpoint_url",
     "sso_client",
 ]
 
