@@ -9,8 +9,8 @@ Fixtures do not run for nbval items, so this uses hooks: the first notebook item
 auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
 kernels inherit (HOME, AWS_CONFIG_FILE, SSO_KIT_HEADLESS=1, SSO_KIT_SANDBOX_URL) is set only
 while notebook items run, so other tests never see it. Notebooks share one HOME because each
-step reads the files the previous one wrote; they run in file order, all on one xdist worker
-(``make test`` runs ``-n auto --dist loadgroup``).
+step reads the files the previous one wrote; they run in file order in a pytest run of their
+own without xdist (``make test`` runs the rest with ``-n auto`` first).
 """
 
 from __future__ import annotations
@@ -92,11 +92,3 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if home is not None:
         shutil.rmtree(home, ignore_errors=True)
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep every notebook cell on one xdist worker, in file order: the notebooks share one
-    HOME, each reading what the one before it wrote. Everything else spreads over the workers
-    (each has its own session sandboxes)."""
-    for item in items:
-        if str(getattr(item, "fspath", "")).endswith(".ipynb"):
-            item.add_marker(pytest.mark.xdist_group("notebooks"))

@@ -66,6 +66,17 @@ def configure_sso_answers(
 class ProfileForm(widgets.VBox):
     """Start URL, SSO region, session and profile names, with live validation and Save."""
 
+    @property
+    def region(self) -> str | None:
+        """The profile's ``region`` (the Default client Region dropdown's value)."""
+        return self.client_region.value
+
+    @region.setter
+    def region(self, value: str | None) -> None:
+        if value and value not in self.client_region.options:  # shown, then refused on Save
+            self.client_region.options = (*self.client_region.options, value)
+        self.client_region.value = value or None
+
     def __init__(
         self,
         *,
@@ -84,7 +95,7 @@ class ProfileForm(widgets.VBox):
         self._validate = validate or _validate_module()
         self._configure = configure or _configure()
         self.account_id, self.role_name = account_id, role_name
-        self.region, self.endpoint_url = region, endpoint_url
+        self.endpoint_url = endpoint_url
         self.change: Any = None
         self.on_saved: list[Callable[[Any], None]] = []
         options = list(regions if regions is not None else self._validate.sso_regions())
@@ -107,11 +118,9 @@ class ProfileForm(widgets.VBox):
         self.profile = widgets.Text(value=profile, description="Profile name", style=style)
         # `aws configure sso` asks this too: the profile's `region`, for ordinary AWS calls.
         self.client_region = widgets.Dropdown(
-            options=options,
-            value=region or sso_region or None,
-            description="Default client Region",
-            style=style,
+            options=options, value=None, description="Default client Region", style=style
         )
+        self.region = region or sso_region or None
         self.validation = widgets.HTML()
         self.save_button = widgets.Button(description="Save profile", button_style="primary")
         self.status = StatusMessage()

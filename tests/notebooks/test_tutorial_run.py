@@ -168,7 +168,8 @@ def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path)
     assert not (isolated_aws_home / ".sso-kit").exists()
     executed = nbformat.read(tmp_path / "out" / "05_configure_profile.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
-    assert "Profile sso-kit-tutorial uses sso-session sso-kit" in printed
+    # 05 printed the sections it wrote, in the run's own HOME
+    assert "[profile sso-kit-tutorial]" in printed and "sso_session = sso-kit" in printed
 
 
 @pytest.mark.parametrize(
