@@ -113,7 +113,7 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) system-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=build/notebooks $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	@echo "sso-kit: the notebooks under nbval, in order, in one kernel per notebook (no xdist)"
 	$(PY) -m pytest -p no:xdist build/notebooks $(PYTEST_ARGS)
 

@@ -2,8 +2,8 @@
 
 The notebooks' source is text (``notebooks/*.md``, MyST via jupytext); nbval collects
 ``.ipynb`` only, so the session first writes fresh copies to ``build/notebooks/`` (never
-tracked), which ``testpaths`` includes. Only the controlling process builds them: xdist
-workers start after ``pytest_configure`` has run here.
+tracked), which ``make test`` runs in a pytest run of its own. Only the controlling process
+builds them: xdist workers start after ``pytest_configure`` has run here.
 
 Fixtures do not run for nbval items, so this uses hooks: the first notebook item starts an
 auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
