@@ -208,7 +208,7 @@ class Sandbox(AdminClient, Finding):
                     self.save_failures += 1
                     wait = min(SAVE_RETRY_MAX, SAVE_EVERY * 2**self.save_failures)
                     log.warning(
-                        "saving the sandbox state to %s failed (%s: %s); retrying in %.0f s",
+                        "saving the sandbox state to %s failed (%s: %s); retrying in %.1f s",
                         self.data_dir,
                         type(err).__name__,
                         getattr(err, "strerror", None) or err,

@@ -64,11 +64,15 @@ def test_the_saver_retries_with_back_off_and_logs(tmp_path, monkeypatch, caplog)
         assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
         assert stat.S_IMODE((data_dir / STATE_NAME).stat().st_mode) == 0o600
         break_saving(data_dir)
-        assert wait_until(lambda: sb.save_failures >= 2)
-        messages = [r.getMessage() for r in caplog.records]
-        retries = [m for m in messages if "failed" in m and "retrying in" in m]
-        assert len(retries) >= 2
-        waits = [float(m.rsplit("retrying in ", 1)[1].split()[0]) for m in retries]
+
+        def retries() -> list[str]:
+            # The counter goes up just before the warning is logged: wait for the log itself.
+            messages = [r.getMessage() for r in list(caplog.records)]
+            return [m for m in messages if "failed" in m and "retrying in" in m]
+
+        assert wait_until(lambda: len(retries()) >= 2)
+        assert sb.save_failures >= 2
+        waits = [float(m.rsplit("retrying in ", 1)[1].split()[0]) for m in retries()]
         assert waits == sorted(waits) and waits[1] > waits[0]  # the wait grows
         # State changed while saving is broken must still reach the disk later.
         sb.app.directory.invite("learner", "changed-while-broken-1")
