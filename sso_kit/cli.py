@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "sso_kit.doctor_commands",  # doctor, explain
     "sso_kit.tutorial_commands",  # tutorial run
     "sso_kit.lab",  # lab
+    "sso_kit.workshop_commands",  # workshop start, handout, check
 )
 
 EPILOG = """exit codes:
