@@ -68,8 +68,8 @@ def render_html(
     <dt>SSO region</dt><dd>{esc(card.region)}</dd>
     <dt>User</dt><dd class="user">{esc(card.user)}</dd>
     <dt>Password</dt><dd class="password"><code>{esc(card.password)}</code></dd>
-    <dt>Your account</dt><dd>{esc(card.account)}</dd>
-    <dt>Sign-in page</dt><dd class="url">{esc(card.sign_in_url)}</dd>
+    <dt>Account</dt><dd>{esc(card.account)}</dd>
+    <dt>Sign in at</dt><dd class="url">{esc(card.sign_in_url)}</dd>
   </dl>
   <p class="note">Keep this card to yourself. Your instructor can reset the password.</p>
 </section>"""
