@@ -45,6 +45,7 @@ def login_learner(workshop: RunningWorkshop, name: str, password: str | None = N
     )
     login(
         profile,
+        force=True,
         on_pending=lambda p: sign_in_and_approve(sandbox.url, p.user_code, name, secret),
     )
     return profile
