@@ -186,7 +186,7 @@ class Workshop:
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
         )
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" makes Origin null
         return response
 
     # -- the instructor ---------------------------------------------------------------------
