@@ -52,7 +52,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("--data-dir", help="the workshop's data dir (default ~/.sso-kit/workshop)")
     check.add_argument("--learner", help="who to run as (default: the first spare user)")
     check.add_argument("--password", help="their password (default: from the data dir)")
-    check.add_argument("--notebooks", nargs="*", default=["05", "06", "07", "08"])
+    check.add_argument("--notebooks", nargs="*", help="steps to run (default: 00 04 05 06 07 08 09)")
     check.add_argument("--output-dir", default="out/workshop-check")
     check.set_defaults(func=run_check)
 

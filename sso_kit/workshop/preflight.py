@@ -81,8 +81,15 @@ class ApprovingRelay:
                 relay.errors.append(str(err))
 
         self._approve = approve
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # a client that gave up (timeout, kernel stopped) is not the run's failure
+                if not isinstance(sys.exc_info()[1], OSError):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -126,20 +133,34 @@ def run_check(
     progress: bool = True,
 ) -> list[Any]:
     """Run the notebooks headless as ``user`` against the workshop at ``url``."""
+    import os
+
     from sso_kit.tutorial import run_tutorial
+    from sso_kit.workshop import ENV_LEARNER, ENV_URL
     from sso_kit.workshop.join import _health
 
     _health(url.rstrip("/"))
+    saved = {key: os.environ.get(key) for key in (ENV_URL, ENV_LEARNER)}
     with ApprovingRelay(url, user, password) as relay:
-        return run_tutorial(
-            output_dir, {}, list(notebooks), sandbox_url=relay.url, progress=progress
-        )
+        # the kernels join the workshop as a learner's do (notebook 00), through the relay
+        os.environ.update({ENV_URL: relay.url, ENV_LEARNER: user})
+        try:
+            return run_tutorial(
+                output_dir, {}, list(notebooks), sandbox_url=relay.url, progress=progress
+            )
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
-def main_check(args: Any, stream: TextIO = sys.stdout) -> int:
+def main_check(args: Any, stream: TextIO | None = None) -> int:
     """Print green/red per step; exit non-zero on red."""
     from sso_kit.tutorial import format_summary
 
+    stream = stream or sys.stdout
     url, user, password = _spare_login(args)
     results = run_check(url, user, password, args.output_dir, args.notebooks or DEFAULT_NOTEBOOKS)
     colour = stream.isatty()
