@@ -80,4 +80,32 @@ def start_workshop(
     service = Workshop(sandbox.app, roster, stuck_minutes=stuck_minutes).attach()
     roster.url, roster.public_url = sandbox.url, sandbox.public_url
     roster.save(folder)
+    _warm_accounts(sandbox.app, roster)
     return RunningWorkshop(sandbox, service, roster, folder)
+
+
+def _warm_accounts(app: Any, roster: Roster) -> None:
+    """Build each learner account's IAM role and S3 backend now, in the background.
+
+    moto builds an account's IAM backend (with every AWS managed policy) on its first use;
+    done at start, no learner's first GetRoleCredentials or S3 call waits for it.
+    """
+    import threading
+
+    from sso_kit.workshop.roster import PERMISSION_SETS
+
+    def warm() -> None:
+        from moto.s3.models import s3_backends
+
+        for name in roster.everyone():
+            account = roster.accounts.get(name)
+            if not account:
+                continue
+            try:
+                for permission_set in PERMISSION_SETS:
+                    app.directory.role_arn(account, permission_set)
+                s3_backends[account]["aws"]  # created on first access
+            except Exception:  # a stopped sandbox or a custom seed: the call path still works
+                return
+
+    threading.Thread(target=warm, name="sso-kit-workshop-warm-up", daemon=True).start()
