@@ -53,7 +53,7 @@ def start_workshop(
     folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
     roster = Roster.load(folder)
     if roster is None:
-        if not learners:
+        if learners is None:
             raise SandboxError(
                 f"No workshop in {folder} yet, so the number of learners is needed.",
                 hint="Pass --learners N (e.g. --learners 30).",
@@ -62,7 +62,7 @@ def start_workshop(
         plan: Any = workshop_seed(learners, spares, base)
         roster = Roster.new(learners, spares)
     else:
-        if learners and learners != len(roster.learners):
+        if learners is not None and learners != len(roster.learners):
             raise SandboxError(
                 f"The workshop in {folder} has {len(roster.learners)} learners, not {learners}.",
                 hint="Leave out --learners to restart it, or use another --data-dir.",
