@@ -95,6 +95,8 @@ def run_start(args: argparse.Namespace) -> int:
             cards_from_data_dir(workshop.data_dir), workshop.data_dir / "handout.html"
         )
         roster = workshop.roster
+        # a service's output lands in logs (JupyterHub's): print the secret to a person only
+        secret = roster.secret if sys.stdout.isatty() else f"in {workshop.data_dir}/workshop.json"
         print(
             "\n".join(
                 [
@@ -103,7 +105,7 @@ def run_start(args: argparse.Namespace) -> int:
                     f"  sandbox URL   {workshop.sandbox.url}   (learners: SSO_KIT_WORKSHOP_URL)",
                     f"  sign-in page  {workshop.sandbox.public_url}/device",
                     f"  dashboard     {workshop.dashboard_url}",
-                    f"  secret        {roster.secret}   (the dashboard's sign-in; keep it private)",
+                    f"  secret        {secret}   (the dashboard's sign-in; keep it private)",
                     f"  handout       {handout}   (PDF: sso-kit workshop handout --format pdf)",
                     f"  data dir      {workshop.data_dir} (state survives restarts)",
                     f"  pre-flight    sso-kit workshop check --data-dir {workshop.data_dir}",

@@ -14,6 +14,7 @@ calls and the instructor's pages. Who may do what:
 
 from __future__ import annotations
 
+import html
 import secrets
 import threading
 import time
@@ -77,6 +78,9 @@ class Workshop:
         self.faults: dict[str, str] = {}
         self.sessions: dict[str, float] = {}
         self.started_at = clock()
+        from sso_kit.workshop.hubauth import HubLogin
+
+        self.hub = HubLogin.from_environment()
 
     def attach(self) -> Workshop:
         self.app.mount(self.route)
@@ -132,6 +136,8 @@ class Workshop:
             if not self._origin_ok(request):
                 return _error("Cross-site requests are refused.", 403)
             return self._workshop(request, path[len(PREFIX) :] or "/")
+        if path == "/oauth_callback" and self.hub is not None and request.method == "GET":
+            return self.hub_callback(request)  # the hub's default callback for a service
         return self._isolate(request, path) or self._learner_fault(request, path)
 
     def _guard_admin(self, request: Request) -> Response | None:
@@ -151,8 +157,14 @@ class Workshop:
         if sub == "/report" and method == "POST":
             return self.report(request)
         if sub == "/" and method == "GET":
-            page = "dashboard.html" if self.is_instructor(request) else "login.html"
-            return self._page(_template(page))
+            if self.is_instructor(request):
+                return self._page(_template("dashboard.html"))
+            return self._login_page()
+        if sub == "/hub-login" and method == "GET" and self.hub is not None:
+            response = Response("", 302)
+            response.headers["Location"] = self.hub.start()
+            return response
+
         if sub in ("/dashboard.js", "/dashboard.css") and method == "GET":
             kind = "text/javascript" if sub.endswith(".js") else "text/css"
             return Response(_template(sub[1:]), mimetype=kind)
@@ -190,15 +202,39 @@ class Workshop:
         return response
 
     # -- the instructor ---------------------------------------------------------------------
+    def _login_page(self, error: str = "", status: int = 200) -> Response:
+        html = _template("login.html")
+        if self.hub is not None:
+            html = html.replace(
+                "<!--hub-->",
+                '<p><a class="ws-hub-login" href="hub-login">Sign in with JupyterHub</a> '
+                "(hub admins and the instructors group), or use the secret:</p>",
+            )
+        if error:
+            html = html.replace("<!--error-->", f'<p class="error" role="alert">{error}</p>')
+        return self._page(html, status)
+
+    def hub_callback(self, request: Request) -> Response:
+        try:
+            name, allowed = self.hub.finish(request.args.get("code", ""), request.args.get("state", ""))  # type: ignore[union-attr]
+        except ValueError as err:
+            return self._page(f"<p>{html.escape(str(err))}.</p>", 400)
+        if not allowed:
+            return self._page(
+                f"<p>The hub user {html.escape(name)} is not an instructor of this workshop.</p>",
+                403,
+            )
+        return self._signed_in(request, location=PREFIX.lstrip("/") + "/")
+
     def login(self, request: Request) -> Response:
         given = request.form.get("secret", "")
         if not (given and secrets.compare_digest(given, self.roster.secret)):
-            html = _template("login.html").replace(
-                "<!--error-->", '<p class="error" role="alert">That is not the workshop secret.</p>'
-            )
-            return self._page(html, 401)
+            return self._login_page("That is not the workshop secret.", 401)
+        return self._signed_in(request)
+
+    def _signed_in(self, request: Request, location: str = "./") -> Response:
         response = Response("", 303)
-        response.headers["Location"] = "./"
+        response.headers["Location"] = location
         response.set_cookie(
             COOKIE,
             self._new_session(),
