@@ -224,8 +224,12 @@ def run(quick: bool, workdir: Path, learners: int | None = None) -> list[Row]:
             )
         )
     finally:
-        process.terminate()
-        process.wait(timeout=60)
+        process.terminate()  # it saves 200 accounts' state first: give it time, then insist
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     errors = [e for r in results.values() for e in r["errors"]]
     per_op: dict[str, list[float]] = defaultdict(list)

@@ -161,8 +161,10 @@ def test_three_learners_run_steps_05_to_07_in_their_servers(hub):
             timeout=900,
         )
         assert "CHECK-EXIT=0" in out, out[-3000:]
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "")  # a TTY: colours
         for step in ("05_configure_profile", "06_login", "07_s3_commands"):
-            assert re.search(step + r"\s+✓ green", out.replace("\r", ""))
+            assert re.search(step + r"\s+✓ green", plain), plain[-3000:]
+        assert f"every step passed as {user}" in plain
     request = urllib.request.Request(
         f"{hub.url}/services/sso-sandbox/_workshop/api/progress",
         headers={"Authorization": f"Bearer {hub.workshop()['secret']}"},
