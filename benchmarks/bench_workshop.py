@@ -131,7 +131,8 @@ def start_workshop_process(learners: int, folder: Path) -> tuple[subprocess.Pope
         try:
             roster = json.loads((folder / "data" / "workshop.json").read_text())
             state = json.loads((folder / "data" / "sandbox-state.json").read_text())
-            if roster.get("url") and len(state["directory"]["passwords"]) >= learners:
+            ready = b"Press Ctrl-C to stop." in (folder / "workshop.log").read_bytes()
+            if ready and roster.get("url") and len(state["directory"]["passwords"]) >= learners:
                 with urllib.request.urlopen(f"{roster['url']}/_sandbox/health", timeout=10):
                     return process, roster, state["directory"]["passwords"]
         except (OSError, ValueError, KeyError):

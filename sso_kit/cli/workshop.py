@@ -89,6 +89,7 @@ def run_start(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         prefix=args.prefix,
         stuck_minutes=args.stuck_minutes,
+        progress=_warm_up_progress,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -124,6 +125,16 @@ def run_start(args: argparse.Namespace) -> int:
         workshop.stop()
     print("Workshop sandbox stopped (state kept in the data dir).", flush=True)
     return 0
+
+
+def _warm_up_progress(done: int, total: int) -> None:
+    """One line that counts up on a terminal; a line per 10% in a log (a hub service's)."""
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\rPreparing the learners' accounts: {done}/{total}", end=end, file=sys.stderr)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"Preparing the learners' accounts: {done}/{total}", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def run_handout(args: argparse.Namespace) -> int:

@@ -52,7 +52,10 @@ def enable_moto_auth() -> None:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto import settings
 
+    from sso_kit.sandbox.moto_iam import load_managed_policies_once
+
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    load_managed_policies_once()
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

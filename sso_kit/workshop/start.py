@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,13 @@ def start_workshop(
     public_url: str | None = None,
     prefix: str = "",
     stuck_minutes: float = 10.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunningWorkshop:
     """Start (or restart from ``data_dir``) the workshop sandbox; returns once it serves.
 
     A new data dir needs ``learners``; an existing one brings back the same learners,
     passwords, sessions, buckets and secret (``learners`` must then match or be None).
+    ``progress(done, total)`` is called as each learner's account is made ready.
     """
     from sso_kit.sandbox import Sandbox
     from sso_kit.sandbox.seed import load_seed
@@ -81,32 +84,32 @@ def start_workshop(
     service = Workshop(sandbox.app, roster, stuck_minutes=stuck_minutes).attach()
     roster.url, roster.public_url = sandbox.url, sandbox.public_url
     roster.save(folder)
-    _warm_accounts(sandbox.app, roster)
+    try:
+        _warm_accounts(sandbox.app, roster, progress)
+    except BaseException:
+        sandbox.stop()
+        raise
     return RunningWorkshop(sandbox, service, roster, folder)
 
 
-def _warm_accounts(app: Any, roster: Roster) -> None:
-    """Build each learner account's IAM role and S3 backend now, in the background.
+def _warm_accounts(
+    app: Any, roster: Roster, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Build each learner account's IAM role and S3 backend now, before anyone signs in.
 
-    moto builds an account's IAM backend (with every AWS managed policy) on its first use;
-    done at start, no learner's first GetRoleCredentials or S3 call waits for it.
+    moto builds an account's IAM backend (with the AWS managed policies) on its first use,
+    under a lock every new account's first call waits on; done here, the room's first burst
+    finds every account ready.
     """
-    import threading
+    from moto.s3.models import s3_backends
 
     from sso_kit.workshop.roster import PERMISSION_SETS
 
-    def warm() -> None:
-        from moto.s3.models import s3_backends
-
-        for name in roster.everyone():
-            account = roster.accounts.get(name)
-            if not account:
-                continue
-            try:
-                for permission_set in PERMISSION_SETS:
-                    app.directory.role_arn(account, permission_set)
-                s3_backends[account]["aws"]  # created on first access
-            except Exception:  # a stopped sandbox or a custom seed: the call path still works
-                return
-
-    threading.Thread(target=warm, name="sso-kit-workshop-warm-up", daemon=True).start()
+    names = [n for n in roster.everyone() if roster.accounts.get(n)]
+    for done, name in enumerate(names, 1):
+        account = roster.accounts[name]
+        for permission_set in PERMISSION_SETS:
+            app.directory.role_arn(account, permission_set)
+        s3_backends[account]["aws"]  # created on first access
+        if progress is not None:
+            progress(done, len(names))
