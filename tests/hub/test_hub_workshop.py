@@ -139,6 +139,14 @@ def test_learner_approves_through_the_hub_and_the_instructor_sees_the_step(hub, 
     learner.click("button[value=allow]")
     expect(learner.locator("body")).to_contain_text("Request approved")
     terminal.run("", until=r"LOGIN-EXIT=0")
+    # the step's check, as the learner runs it in their terminal, goes green
+    checked = terminal.run(
+        f"{SSO_KIT} check 06 --profile hub --sso-session hub --start-url {start_url} "
+        "--sso-region us-east-1; echo CHECK-EXIT=$?",
+        until=r"CHECK-EXIT=\d+",
+        timeout=300,
+    )
+    assert "CHECK-EXIT=0" in checked and "✓" in checked, checked[-2000:]
 
     expect(logged_in).to_have_attribute("data-done", "true", timeout=60_000)  # live
 
