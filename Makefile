@@ -35,7 +35,7 @@ ifneq ($(PIP_DEFAULT_TIMEOUT),)
 export UV_HTTP_TIMEOUT ?= $(PIP_DEFAULT_TIMEOUT)
 endif
 
-.PHONY: lab test batch bench sandbox lint venv test-deps lock audit system-deps notebooks clean help
+.PHONY: lab test batch bench sandbox lint venv test-deps lock audit system-deps hub-deps notebooks clean help
 
 help:
 	@echo "make lab      start the offline sandbox and JupyterLab on notebooks/ (Ctrl-C stops both)"
@@ -110,7 +110,14 @@ bench: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 
-test: $(TEST_STAMP) system-deps
+# npm's configurable-http-proxy, for the real JupyterHub the workshop tests start.
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+hub-deps: $(HUB_PROXY)
+$(HUB_PROXY):
+	@echo "sso-kit: installing configurable-http-proxy (npm) into $(VENV)/node" >&2
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@5.3.0
+
+test: $(TEST_STAMP) system-deps hub-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)

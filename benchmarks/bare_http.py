@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,17 +94,32 @@ class BareClient:
     def send(
         self, method: str, path: str, data: bytes | None, headers: dict[str, str]
     ) -> tuple[int, str, bytes]:
-        """The transport: one request (http.client reconnects when the server closed)."""
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            response = self.conn.getresponse()
-            answer = response.status, response.getheader("Content-Type", ""), response.read()
-            if self.new_connections:
+        """The transport: one request, on the kept connection while the server keeps it.
+
+        Like urllib3 (botocore's pool), a kept connection the server has closed meanwhile
+        (its idle timeout) is noticed before use, and one that dies on the first write is
+        retried once on a new connection; a failure on a new connection is the server's.
+        """
+        for attempt in (1, 2):
+            sock = self.conn.sock
+            if sock is not None and select.select([sock], [], [], 0)[0]:
+                self.conn.close()  # readable while idle: the server closed it
+            reused = self.conn.sock is not None
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                response = self.conn.getresponse()
+                answer = response.status, response.getheader("Content-Type", ""), response.read()
+                if self.new_connections:
+                    self.conn.close()
+                return answer
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
                 self.conn.close()
-            return answer
-        except (OSError, http.client.HTTPException):
-            self.conn.close()  # a fresh connection next time
-            raise
+                if not reused or attempt == 2:
+                    raise
+            except (OSError, http.client.HTTPException):
+                self.conn.close()  # a fresh connection next time
+                raise
+        raise AssertionError("unreachable")
 
     # -- the flow ---------------------------------------------------------------------------
     def register(self) -> dict[str, Any]:

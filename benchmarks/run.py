@@ -36,6 +36,7 @@ BENCHMARKS = {
     "capacity": "benchmarks.bench_capacity",
     "servers": "benchmarks.bench_servers",
     "imports": "benchmarks.bench_imports",
+    "workshop": "benchmarks.bench_workshop",
     "suite": "benchmarks.bench_suite",
 }
 DEFAULT_RESULTS = REPO / "benchmarks" / "results"

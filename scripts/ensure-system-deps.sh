@@ -3,6 +3,9 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# WeasyPrint (the workshop's PDF handout) loads Pango; npm installs the hub's proxy.
+ldconfig -p | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

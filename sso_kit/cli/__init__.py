@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from sso_kit import __version__
-from sso_kit.cli import awscli, check, diagnose, lab, sandbox, session, tutorial
+from sso_kit.cli import awscli, check, diagnose, lab, sandbox, session, tutorial, workshop
 from sso_kit.errors import SsoKitError, format_exit_codes
 
 # The command families, in the order ``sso-kit --help`` lists them.
@@ -28,6 +28,7 @@ FAMILIES = (
     lab,  # lab
     awscli,  # awscli install|status, env
     check,  # check STEP
+    workshop,  # workshop start|handout|check
 )
 
 EPILOG = format_exit_codes()

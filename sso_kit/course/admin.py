@@ -62,6 +62,14 @@ def admin_credentials(kit: Setup) -> tuple[str, str] | None:
     """
     if not kit.use_sandbox or kit.sandbox is None:
         return None
+    if not getattr(kit.sandbox, "admin_key", None):
+        from sso_kit.errors import SandboxError
+
+        raise SandboxError(
+            "This kit joined a shared workshop sandbox, whose administrator is your instructor.",
+            hint="Read steps 01 and 03 without running them: your user, permission set and "
+            "account are already set up for you (see your card).",
+        )
     return kit.sandbox.admin_credentials()  # type: ignore[no-any-return]
 
 

@@ -15,13 +15,14 @@ import logging
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from sso_kit.sandbox import persistence
+from sso_kit.sandbox import activity, persistence
 from sso_kit.sandbox.admin import urls as admin_urls
 from sso_kit.sandbox.admin.auth import CHALLENGE, AdminAuth, new_secret
 from sso_kit.sandbox.directory import DEFAULT_USER, Directory
@@ -51,7 +52,10 @@ def enable_moto_auth() -> None:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     from moto import settings
 
+    from sso_kit.sandbox.moto_iam import load_managed_policies_once
+
     settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    load_managed_policies_once()
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -93,6 +97,13 @@ class SandboxApp:
 
             moto_app = CachedDispatcher()
         self.moto_app = moto_app
+        self.activity = activity.ActivityLog()
+        #: Extra routes asked first (see :meth:`mount`), e.g. the workshop's dashboard.
+        self.routes: list[Callable[[Request, str], Response | None]] = []
+
+    def mount(self, route: Callable[[Request, str], Response | None]) -> None:
+        """Add a route asked before the sandbox's own: it returns a Response, or None to pass."""
+        self.routes.append(route)
 
     @property
     def public_url(self) -> str | None:
@@ -127,7 +138,9 @@ class SandboxApp:
                     sock.shutdown(socket.SHUT_RDWR)
             return []
         if response is None:
-            return self.moto_app(environ, dated_start_response)
+            return activity.observe_moto(
+                self.activity, environ, self.moto_app, dated_start_response
+            )
         return response(environ, dated_start_response)
 
     def base_url(self, request: Request) -> str:
@@ -137,6 +150,9 @@ class SandboxApp:
         return request.host_url.rstrip("/") + request.script_root
 
     def dispatch(self, request: Request, path: str) -> Response | None:
+        for route in self.routes:
+            if (answer := route(request, path)) is not None:
+                return answer
         if path.startswith("/_sandbox/"):
             return self.admin(request, path)
         if path.startswith("/moto-api"):
@@ -208,6 +224,7 @@ class SandboxApp:
 
     def oidc_call(self, request: Request, key: tuple[str, str]) -> Response:
         operation, handler = oidc_urls.url_paths[key]
+        body: dict[str, Any] = {}
         try:
             if self._server_fault(operation):
                 raise oidc_exc.InternalServer()
@@ -215,7 +232,9 @@ class SandboxApp:
             result = handler(self.oidc, body, self.base_url(request))
         except oidc_exc.OidcError as err:
             status = 413 if "larger than" in err.description else err.status
+            activity.observe_oidc(self.activity, self.oidc, operation, body, None, err.code, status)
             return json_response(err.body(), status, err.headers())
+        activity.observe_oidc(self.activity, self.oidc, operation, body, result, None, 200)
         return json_response(result)
 
     def portal_call(self, request: Request, key: tuple[str, str], bearer: str | None) -> Response:
@@ -227,7 +246,11 @@ class SandboxApp:
                 raise portal_exc.InvalidRequest("Request body is too large")
             result = handler(self.portal, bearer, request.args)
         except portal_exc.PortalError as err:
+            activity.observe_portal(
+                self.activity, self.oidc, operation, bearer, None, err.code, err.status
+            )
             return json_response(err.body(), err.status, err.headers())
+        activity.observe_portal(self.activity, self.oidc, operation, bearer, result, None, 200)
         return json_response(result)
 
     # -- admin API ------------------------------------------------------------------------
