@@ -7,6 +7,7 @@ Passwords appear here and nowhere else a learner can see; the files are written 
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import os
@@ -34,8 +35,9 @@ class Card:
         return f"Card(user={self.user!r}, account={self.account!r})"
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(data: str) -> str:
-    """An inline SVG QR code (vector: sharp on paper at any size)."""
+    """An inline SVG QR code (vector: sharp on paper at any size); one per URL, made once."""
     import qrcode
     import qrcode.image.svg
 
@@ -63,14 +65,14 @@ def render_html(
             f"""<section class="card" aria-label="Sign-in card for {esc(card.user)}">
   <h2>IAM Identity Center workshop</h2>
   <div class="qr" role="img" aria-label="QR code of the sign-in page {esc(card.sign_in_url)}">{qr_svg(card.sign_in_url)}</div>
-  <dl>
-    <dt>Start URL</dt><dd class="start-url">{esc(card.start_url)}</dd>
-    <dt>SSO region</dt><dd>{esc(card.region)}</dd>
-    <dt>User</dt><dd class="user">{esc(card.user)}</dd>
-    <dt>Password</dt><dd class="password"><code>{esc(card.password)}</code></dd>
-    <dt>Account</dt><dd>{esc(card.account)}</dd>
-    <dt>Sign in at</dt><dd class="url">{esc(card.sign_in_url)}</dd>
-  </dl>
+  <table><col class="key"><col>
+    <tr><th scope="row">Start URL</th><td class="start-url">{esc(card.start_url)}</td></tr>
+    <tr><th scope="row">SSO region</th><td>{esc(card.region)}</td></tr>
+    <tr><th scope="row">User</th><td class="user">{esc(card.user)}</td></tr>
+    <tr><th scope="row">Password</th><td class="password"><code>{esc(card.password)}</code></td></tr>
+    <tr><th scope="row">Account</th><td>{esc(card.account)}</td></tr>
+    <tr><th scope="row">Sign in at</th><td class="url">{esc(card.sign_in_url)}</td></tr>
+  </table>
   <p class="note">Keep this card to yourself. Your instructor can reset the password.</p>
 </section>"""
         )
