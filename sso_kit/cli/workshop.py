@@ -92,7 +92,10 @@ def run_start(args: argparse.Namespace) -> int:
         progress=_warm_up_progress,
     )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and a service manager's TERM stop it alike (also where a shell started it in
+    # the background with SIGINT ignored).
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
     try:
         workshop.sandbox.save()
         handout = write_handout(
