@@ -16,7 +16,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["ActivityLog", "Event", "UserActivity", "s3_operation"]
@@ -40,12 +40,7 @@ class Event:
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "at": self.at,
-            "operation": self.operation,
-            "status": self.status,
-            "error": self.error,
-        }
+        return asdict(self)
 
 
 @dataclass
@@ -76,16 +71,8 @@ class UserActivity:
         return [e for e in self.events if e.error and e.error not in NOT_ERRORS and e.at >= since]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "user": self.user,
-            "first_at": self.first_at,
-            "last_at": self.last_at,
-            "last_ok_at": self.last_ok_at,
-            "ok": dict(self.ok),
-            "first_ok": dict(self.first_ok),
-            "errors": dict(self.errors),
-            "events": [e.as_dict() for e in self.events],
-        }
+        """Plain data (JSON-ready: the deque of events becomes a list)."""
+        return {**asdict(self), "events": [e.as_dict() for e in self.events]}
 
 
 def _bounded_set(mapping: OrderedDict[str, Any], key: str, value: Any, limit: int) -> None:

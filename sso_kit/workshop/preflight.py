@@ -134,26 +134,20 @@ def run_check(
 ) -> list[Any]:
     """Run the notebooks headless as ``user`` against the workshop at ``url``."""
     import os
+    from unittest import mock
 
     from sso_kit.course.runner import run_tutorial
     from sso_kit.workshop import ENV_LEARNER, ENV_URL
     from sso_kit.workshop.join import _health
 
     _health(url.rstrip("/"))
-    saved = {key: os.environ.get(key) for key in (ENV_URL, ENV_LEARNER)}
-    with ApprovingRelay(url, user, password) as relay:
-        # the kernels join the workshop as a learner's do (notebook 00), through the relay
-        os.environ.update({ENV_URL: relay.url, ENV_LEARNER: user})
-        try:
-            return run_tutorial(
-                output_dir, {}, list(notebooks), sandbox_url=relay.url, progress=progress
-            )
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    relay = ApprovingRelay(url, user, password)  # bound now, serving once entered
+    # the kernels join the workshop as a learner's do (notebook 00), through the relay;
+    # patch.dict puts the environment back as it was afterwards
+    with relay, mock.patch.dict(os.environ, {ENV_URL: relay.url, ENV_LEARNER: user}):
+        return run_tutorial(
+            output_dir, {}, list(notebooks), sandbox_url=relay.url, progress=progress
+        )
 
 
 def main_check(args: Any, stream: TextIO | None = None) -> int:
