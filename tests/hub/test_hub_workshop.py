@@ -19,6 +19,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+# One hub for the module: `make test` distributes by group, so both tests share a worker.
+pytestmark = pytest.mark.xdist_group("hub")
+
 LEARNERS = ("learner01", "learner02", "learner03")
 # the terminal's login shell resets PATH (putting the kit on it is the lab's business)
 SSO_KIT = Path(sys.executable).parent / "sso-kit"
