@@ -60,3 +60,14 @@ def test_read_has_lab_metadata_and_save_keeps_the_source(manager, name):
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     asyncio.run(manager.save({"type": "notebook", "format": "json", "content": nb}, name))
     assert path.read_bytes() == before
+
+
+def test_make_lab_and_binder_both_use_it(tmp_path):
+    from sso_kit.course.lab import jupyter_command
+
+    name = f"{KitContentsManager.__module__}.{KitContentsManager.__qualname__}"
+    argv = jupyter_command(
+        port=1, token=None, notebook_dir=tmp_path, settings_dir=tmp_path, workspaces_dir=tmp_path
+    )
+    assert f"--ServerApp.contents_manager_class={name}" in argv
+    assert f'"contents_manager_class": "{name}"' in (ROOT / "binder" / "postBuild").read_text()
