@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 __all__ = ["QUESTIONS", "Choice", "Question", "questions", "quiz"]
@@ -21,7 +22,11 @@ class Question:
 
 
 def _q(prompt: str, *choices: tuple[str, bool, str]) -> Question:
-    return Question(prompt, tuple(Choice(*c) for c in choices))
+    """The choices are written right answer first; shown rotated (stably, by the prompt) so
+    that the first choice is not always the right one."""
+    shift = zlib.crc32(prompt.encode()) % len(choices)
+    rotated = choices[shift:] + choices[:shift]
+    return Question(prompt, tuple(Choice(*c) for c in rotated))
 
 
 QUESTIONS: dict[str, tuple[Question, ...]] = {

@@ -26,3 +26,11 @@ def test_each_step_has_questions_with_reasons(step):
 def test_the_step_notebook_shows_its_questions(step):
     text = next((ROOT / "notebooks").glob(f"{step}_*.md")).read_text("utf-8")
     assert f'quiz("{step}")' in text
+
+
+def test_the_right_answer_is_not_always_the_first():
+    places = [
+        next(i for i, c in enumerate(q.choices) if c.correct) for s in STEPS for q in questions(s)
+    ]
+    assert len(set(places)) > 1, places
+    assert places.count(0) < len(places) * 0.75, places
