@@ -579,11 +579,13 @@ def _check_09(
     )
     if stray:
         shown = ", ".join(str(p) for p in stray[:4]) + (" …" if len(stray) > 4 else "")
+        remove = "rm -rf " + " ".join(f"'{p}'" for p in stray)
         f.need(
             f"Files the kit created are still there: {shown}.",
             notebook="Click Clean up now.",
-            terminal="rm -rf " + " ".join(f"'{p}'" for p in stray),
+            terminal=remove,
         )
+        extra = f"{extra}\n{remove}" if extra else remove  # the solution says it too
     else:
         f.good("No lock, backup or cache file of the kit is left in ~/.aws.")
     f.notes.append(leftovers.WHAT_STAYS)

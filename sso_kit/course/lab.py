@@ -209,6 +209,8 @@ def jupyter_command(
         f"--LabApp.workspaces_dir={workspaces_dir}",
         "--LabApp.news_url=None",
         "--LabApp.expose_app_in_browser=True",
+        # text notebooks open with the kernel metadata Lab adds, so they open unmodified
+        "--ServerApp.contents_manager_class=sso_kit.course.lab_contents.KitContentsManager",
         *([f"--config={config_file}"] if config_file is not None else []),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 __all__ = ["QUESTIONS", "Choice", "Question", "questions", "quiz"]
@@ -21,7 +22,11 @@ class Question:
 
 
 def _q(prompt: str, *choices: tuple[str, bool, str]) -> Question:
-    return Question(prompt, tuple(Choice(*c) for c in choices))
+    """The choices are written right answer first; shown rotated (stably, by the prompt) so
+    that the first choice is not always the right one."""
+    shift = zlib.crc32(prompt.encode()) % len(choices)
+    rotated = choices[shift:] + choices[:shift]
+    return Question(prompt, tuple(Choice(*c) for c in rotated))
 
 
 QUESTIONS: dict[str, tuple[Question, ...]] = {
@@ -113,6 +118,66 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
                 False,
                 "Logging in proves who you are; what you may do is decided by the role's "
                 "policies on every call.",
+            ),
+        ),
+    ),
+    "04": (
+        _q(
+            "`aws --version` prints `aws-cli/1.33.0 …`. Can you do this tutorial's terminal path "
+            "with it?",
+            (
+                "No: version 1 has no `aws configure sso`, `aws sso login` or `aws sso logout`",
+                True,
+                "Version 1 can read an SSO profile and a token someone else cached, but it cannot "
+                "sign you in or out. Install version 2 next to it (`sso-kit awscli install`).",
+            ),
+            (
+                "Yes: every `aws` accepts the same commands",
+                False,
+                "The two versions share a name, not their commands: `aws sso login` is an "
+                "'Invalid choice' for version 1.",
+            ),
+            (
+                "Yes, after `pip install --upgrade awscli`",
+                False,
+                "PyPI's `awscli` is version 1, at any release. Version 2 comes from AWS's "
+                "installers, Homebrew, conda-forge or `sso-kit awscli install`.",
+            ),
+        ),
+        _q(
+            "Debian 12's `aws` is 2.9.19. Why does its `aws sso login` call "
+            "`oidc.us-east-1.amazonaws.com` instead of the sandbox?",
+            (
+                "Versions before 2.13.0 ignore `endpoint_url` in a profile and `AWS_ENDPOINT_URL`",
+                True,
+                "Reading the endpoint from the configuration came with 2.13.0; an older version 2 "
+                "still works against real AWS, where the default endpoint is the right one.",
+            ),
+            (
+                "The profile is written wrongly",
+                False,
+                "The same profile works with 2.13.0 and newer; the old CLI never reads the key.",
+            ),
+            (
+                "The sandbox refuses CLIs older than 2.13",
+                False,
+                "The sandbox never sees the request: the CLI sends it to AWS's own address.",
+            ),
+        ),
+        _q(
+            "Which of these installs AWS CLI version 2?",
+            (
+                "`brew install awscli`, `conda install -c conda-forge awscli`, or AWS's "
+                "installer (zip on Linux, .pkg on macOS, .msi on Windows)",
+                True,
+                "Homebrew's and conda-forge's `awscli` packages are version 2, built from the "
+                "same source as AWS's installers.",
+            ),
+            (
+                "`pip install awscli`",
+                False,
+                "That is version 1 (PyPI never published version 2); it would also shadow "
+                "another `aws` in the environment you install it into.",
             ),
         ),
     ),

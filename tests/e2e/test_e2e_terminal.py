@@ -4,7 +4,8 @@ The terminal is what ``sso-kit lab`` gives a learner (``sso-kit env --shell``): 
 and ``sso-kit`` first on PATH and ``AWS_ENDPOINT_URL`` at the sandbox, so the learner types the
 tutorial's command with no endpoint flag. The code it prints is approved in a second tab on the
 sandbox's sign-in pages; the terminal then says the login succeeded and ``sso-kit status``
-agrees.
+agrees. Back in step 06's notebook, **Check my work** reads the token the CLI wrote and goes
+green, and the result is recorded for the workshop views.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 from e2e_harness import JupyterServer, Steps, copy_notebooks
-from test_e2e_learner_journey import TIMEOUT, USER_CODE, sign_in_to_sandbox
+from test_e2e_learner_journey import TIMEOUT, USER_CODE, open_and_run, sign_in_to_sandbox
 
 from sso_kit.course.awscli import ensure_installed
 from sso_kit.course.lab import lab_environment, terminal_config
@@ -79,6 +80,7 @@ def wait_for_text(page: Any, pattern: str | re.Pattern[str]) -> re.Match[str]:
 
 def test_login_typed_into_a_jupyterlab_terminal(browser, tmp_path, isolated_aws_home):
     from sso_kit.config import configure_profile
+    from sso_kit.course.checks import load_results
     from sso_kit.sandbox import Sandbox
     from sso_kit.status import status
 
@@ -137,6 +139,18 @@ def test_login_typed_into_a_jupyterlab_terminal(browser, tmp_path, isolated_aws_
                 type_in_terminal(page, f"sso-kit status --profile {PROFILE}")
                 wait_for_text(page, re.compile(r"logged in", re.I))
             assert status(PROFILE).logged_in
+
+            with steps.step("06 notebook: Check my work goes green for the terminal's login"):
+                panel = open_and_run(page, lab, "06_login.md")
+                button = panel.locator("button.sso-check")
+                button.scroll_into_view_if_needed()
+                button.click()
+                outcome = panel.locator(".sso-check-outcome")
+                _expect()(outcome).to_contain_text("✓ Step 06 is done.", timeout=TIMEOUT)
+                outcome.scroll_into_view_if_needed()
+                _expect()(panel.locator(".sso-show-solution")).to_be_hidden()
+            latest = [r for r in load_results() if r["step"] == "06"][-1]
+            assert latest["ok"] is True and latest["path"] == "notebook", latest
         finally:
             lab.stop()
     context.close()

@@ -362,6 +362,8 @@ def test_09_kit_files_left_in_aws_are_named(isolated_aws_home):
     assert sum(n.startswith("config.sso-kit-backup-") for n in names) == 2
     result = check("09", TARGET, keep_profile=True)
     assert any("Files the kit created are still there" in m for m in result.missing)
+    solution = check("09", TARGET, keep_profile=True, context="terminal").solution
+    assert all(f"'{p}'" in solution for p in stray), "the terminal solution removes them too"
     removed = leftovers.remove_kit_leftovers(sso_session="sso-kit")
     assert sorted(p.name for p in removed) == names
     assert not leftovers.kit_leftovers(sso_session="sso-kit")
