@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from e2e_harness import CHROMIUM, CHROMIUM_ARGS, JupyterServer, copy_notebooks
 
-from sso_kit.course.lab import lab_environment
+from sso_kit.course.lab_setup import lab_environment
 
 
 @pytest.fixture

@@ -23,13 +23,9 @@ from typing import Any
 
 import pytest
 
-from sso_kit.course.lab import (
-    free_port,
-    jupyter_command,
-    stop_process_group,
-    wait_for_jupyter,
-    write_lab_settings,
-)
+from sso_kit.course.lab import stop_process_group, wait_for_jupyter
+from sso_kit.course.lab_setup import jupyter_command, write_lab_settings
+from sso_kit.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
