@@ -30,6 +30,7 @@ from sso_kit.net import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
+TIMEOUT = 90_000  # ms a browser step may take; kernels start slowly on a busy 2-core machine
 # Debian's chromium wrapper does not add --disable-dev-shm-usage here, so we pass it; no network.
 CHROMIUM_ARGS = [
     "--headless",
@@ -161,3 +162,26 @@ def notebook_errors(page: Any) -> str:
         ).all_inner_texts()
         return "\n".join(t.strip()[-1500:] for t in texts if t.strip())
     return ""
+
+
+def playwright_expect() -> Any:
+    """Playwright's ``expect`` (imported late: collecting the tests needs no browser)."""
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def open_and_run(page: Any, lab: JupyterServer, notebook: str) -> Any:
+    """Open a notebook with a fresh kernel and Run All; returns its panel."""
+    expect = playwright_expect()
+    lab.shutdown_kernels()
+    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
+    panel = page.locator(".jp-NotebookPanel")
+    expect(panel).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#jp-main-statusbar").get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # every code cell has run: no "[*]" or "[ ]" prompt left
+    expect(
+        panel.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[ *]\]"))
+    ).to_have_count(0, timeout=TIMEOUT)
+    return panel

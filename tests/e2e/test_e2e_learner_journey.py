@@ -15,38 +15,16 @@ import time
 from typing import Any
 
 import pytest
-from e2e_harness import JupyterServer, Steps
+from e2e_harness import TIMEOUT, JupyterServer, Steps, open_and_run
+from e2e_harness import playwright_expect as _expect
 
 from sso_kit.net import free_port
 from sso_kit.sandbox.proxy import PROXY_NAME, sandbox_public_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT = 90_000  # ms; kernels start slowly on a busy 2-core machine
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{2,62}")
 USER_CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
-
-
-def _expect() -> Any:
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def open_and_run(page: Any, lab: JupyterServer, notebook: str) -> Any:
-    """Open a notebook with a fresh kernel and Run All; returns its panel."""
-    expect = _expect()
-    lab.shutdown_kernels()
-    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
-    panel = page.locator(".jp-NotebookPanel")
-    expect(panel).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator("#jp-main-statusbar").get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    # every code cell has run: no "[*]" or "[ ]" prompt left
-    expect(
-        panel.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[ *]\]"))
-    ).to_have_count(0, timeout=TIMEOUT)
-    return panel
 
 
 def sign_in_to_sandbox(page: Any, user: Any, code: str) -> None:
