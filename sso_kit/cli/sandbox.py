@@ -13,6 +13,18 @@ from typing import Any
 
 from sso_kit.cli.options import add_command
 
+#: The options passed to :class:`sso_kit.sandbox.Sandbox` as they are (same names).
+SANDBOX_OPTIONS = (
+    "host",
+    "port",
+    "public_url",
+    "seed",
+    "auto_approve",
+    "learners",
+    "data_dir",
+    "prefix",
+)
+
 
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "sandbox", run)
@@ -85,14 +97,7 @@ def run(args: argparse.Namespace) -> int:
             hint="Unset it to get a random secret, or set a longer one.",
         )
     sandbox = Sandbox(
-        host=args.host,
-        port=args.port,
-        public_url=args.public_url,
-        seed=args.seed,
-        auto_approve=args.auto_approve,
-        learners=args.learners,
-        data_dir=args.data_dir,
-        prefix=args.prefix,
+        **{name: getattr(args, name) for name in SANDBOX_OPTIONS},
         admin_secret=secret,
         allowed_hosts=(*args.allowed_host, *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")),
     ).start()
