@@ -1,5 +1,6 @@
 """Browser harness (helpers; the fixtures are in conftest.py): a real sandbox, a real JupyterLab and Debian's Chromium driven by Playwright.
 
+Chromium itself is launched by the ``launch_chromium`` fixture of tests/conftest.py.
 Everything starts from the test's temporary HOME on free loopback ports. JupyterLab gets its own
 JUPYTER_* and IPython dirs, a random token and the kit's settings (no news pop-up), and serves a
 *copy* of notebooks/ so autosave never writes outputs into the repository. Each step saves a
@@ -29,20 +30,7 @@ from sso_kit.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
 TIMEOUT = 90_000  # ms a browser step may take; kernels start slowly on a busy 2-core machine
-# Debian's chromium wrapper does not add --disable-dev-shm-usage here, so we pass it; no network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @dataclass
@@ -171,8 +159,9 @@ def playwright_expect() -> Any:
     return expect
 
 
-def open_and_run(page: Any, lab: JupyterServer, notebook: str) -> Any:
-    """Open a notebook with a fresh kernel and Run All; returns its panel."""
+def open_and_run(page: Any, lab: JupyterServer, notebook: str, *, ready: str = "") -> Any:
+    """Open a notebook with a fresh kernel and Run All; returns its panel once every cell ran
+    (and, given ``ready``, once the element it selects is visible)."""
     expect = playwright_expect()
     lab.shutdown_kernels()
     page.goto(lab.url(f"lab/tree/{notebook}?reset"))
@@ -184,4 +173,6 @@ def open_and_run(page: Any, lab: JupyterServer, notebook: str) -> Any:
     expect(
         panel.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[ *]\]"))
     ).to_have_count(0, timeout=TIMEOUT)
+    if ready:
+        expect(panel.locator(ready)).to_be_visible(timeout=TIMEOUT)
     return panel

@@ -46,9 +46,8 @@ def configure_profile(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any)
     """05: an invalid start URL is refused, the sandbox's is saved."""
     expect = _expect()
     with steps.step("05 open and run configure profile"):
-        panel = open_and_run(page, lab, "05_configure_profile.md")
-        url_box = panel.locator(".sso-start-url input")
-        expect(url_box).to_be_visible(timeout=TIMEOUT)
+        panel = open_and_run(page, lab, "05_configure_profile.md", ready=".sso-start-url input")
+    url_box = panel.locator(".sso-start-url input")
     with steps.step("05 invalid start URL shows a validation message"):
         url_box.fill("http://not-a-portal.example.com/start")
         expect(panel.locator(".sso-validation")).to_contain_text(
@@ -69,11 +68,9 @@ def log_in(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any, *, link_pr
     """06: Log in, follow the link in a new tab, approve, see "Logged in", choose the role."""
     expect = _expect()
     with steps.step("06 open and run login"):
-        panel = open_and_run(page, lab, "06_login.md")
-        button = panel.locator("button.sso-login-button")
-        expect(button).to_be_visible(timeout=TIMEOUT)
+        panel = open_and_run(page, lab, "06_login.md", ready="button.sso-login-button")
     with steps.step("06 click Log in: code, link and QR code appear"):
-        button.click()
+        panel.locator("button.sso-login-button").click()
         expect(panel.locator(".sso-user-code")).to_contain_text(USER_CODE, timeout=TIMEOUT)
         expect(panel.locator(".sso-qr")).to_be_visible()
         link = panel.locator(".sso-verification-link a")
