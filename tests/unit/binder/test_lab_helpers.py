@@ -76,16 +76,18 @@ def test_a_second_lab_names_the_first_one_instead_of_starting(tmp_path):
             lab.run_lab(notebook_dir=tmp_path, open_browser=False)
     finally:
         holder.release()
-    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.md" in str(
-        info.value
-    )
+    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.md" in str(info.value)
     assert "pid 4242" in str(info.value)
-    assert lab_setup.read_state() == state, "the refused start must not touch the running lab's state"
+    assert lab_setup.read_state() == state, (
+        "the refused start must not touch the running lab's state"
+    )
 
 
 def test_state_file_is_owner_only_because_it_holds_the_token():
     lab_setup.lab_home().mkdir(parents=True)
-    lab_setup.write_state(lab_setup.LabState(pid=1, url="u", sandbox_url="s", sandbox_public_url="s", log="l"))
+    lab_setup.write_state(
+        lab_setup.LabState(pid=1, url="u", sandbox_url="s", sandbox_public_url="s", log="l")
+    )
     mode = (lab_setup.lab_home().parent / "lab.json").stat().st_mode & 0o777
     assert mode == 0o600
 

@@ -152,5 +152,9 @@ def test_doctor_names_an_endpoint_with_nothing_behind_it(isolated_aws_home):
 
     finding = next(f for f in report.findings if f.id == "config.endpoint_dead")
     assert finding.status == "warning"
-    assert "nothing listens there" in finding.found and str(dead) in finding.found and "make lab" in finding.fix
+    assert (
+        "nothing listens there" in finding.found
+        and str(dead) in finding.found
+        and "make lab" in finding.fix
+    )
     assert not any(f.id == "config.endpoint" for f in report.findings)
