@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -341,8 +340,3 @@ def terminal_environment(base: Mapping[str, str], *, sandbox_url: str | None) ->
     elif env.get("AWS_ENDPOINT_URL", "") == env.get("SSO_KIT_SANDBOX_URL", "\0"):
         env.pop("AWS_ENDPOINT_URL", None)
     return env
-
-
-def which_on(path_value: str, name: str = "aws") -> str | None:
-    """``shutil.which`` for another PATH (what a terminal with that PATH would run)."""
-    return shutil.which(name, path=path_value)
