@@ -74,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from sso_kit.errors import SandboxError, ValidationError
+    from sso_kit.net import LOOPBACK
     from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_ALLOWED_HOSTS, Sandbox
-    from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS, MIN_SECRET
+    from sso_kit.sandbox.admin.auth import MIN_SECRET
 
     faults = []
     for item in args.fault:
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         admin_secret=secret,
         allowed_hosts=(*args.allowed_host, *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")),
     ).start()
-    if args.host not in LOOPBACK_HOSTS:
+    if args.host not in LOOPBACK:
         print(
             f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
             "sandbox's sign-in pages and AWS APIs (the admin API needs its secret). Use --host 127.0.0.1 unless you need this.",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sso_kit.errors import SsoKitError
+from sso_kit.home import kit_home
 
 __all__ = [
     "ENV_SOURCE",
@@ -57,11 +58,6 @@ class AwsCliInstallError(SsoKitError):
     """Installing CLI v2 failed; the message says which stage and what to try next."""
 
     exit_code = 9
-
-
-def kit_home() -> Path:
-    """``~/.sso-kit``: the kit's own folder (follows HOME at call time)."""
-    return Path.home() / ".sso-kit"
 
 
 def install_dir() -> Path:
