@@ -1,19 +1,66 @@
 """Shared test set-up: every test runs with a temporary HOME and AWS config.
 
 Tests must never read or write the real ~/.aws. Fixtures that need a running sandbox live in
-tests/integration/conftest.py.
+tests/integration/conftest.py. The browser tests (tests/e2e, the admin API's attack test)
+launch Chromium through ``launch_chromium`` here.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium wrapper does not add --disable-dev-shm-usage here, so we pass it; no network.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
+@pytest.fixture
+def launch_chromium() -> Iterator[Callable[..., Any]]:
+    """Factory: ``launch_chromium(*extra_args)`` -> Debian's headless Chromium (Playwright).
+
+    Never a browser downloaded by Playwright; every browser launched is closed after the test.
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `bash scripts/ensure-system-deps.sh` "
+            "(make test does this) to install Debian's chromium."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched: list[Any] = []
+
+        def launch(*extra_args: str) -> Any:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args], headless=True
+            )
+            launched.append(browser)
+            return browser
+
+        try:
+            yield launch
+        finally:
+            for browser in launched:
+                browser.close()
 
 
 @pytest.fixture(autouse=True)
 def isolated_aws_home(tmp_path, monkeypatch):
     """A fresh HOME with an empty ~/.aws for every test; AWS_* variables cleared."""
-    import os
-
     home = tmp_path / "home"
     (home / ".aws").mkdir(parents=True)
     for key in list(os.environ):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sso_kit.cli.options import add_command
-from sso_kit.course.lab import DEFAULT_PORT
+from sso_kit.course.lab_setup import DEFAULT_PORT
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:

@@ -13,6 +13,18 @@ from typing import Any
 
 from sso_kit.cli.options import add_command
 
+#: The options passed to :class:`sso_kit.sandbox.Sandbox` as they are (same names).
+SANDBOX_OPTIONS = (
+    "host",
+    "port",
+    "public_url",
+    "seed",
+    "auto_approve",
+    "learners",
+    "data_dir",
+    "prefix",
+)
+
 
 def register(subparsers: Any) -> None:
     parser = add_command(subparsers, "sandbox", run)
@@ -62,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from sso_kit.errors import SandboxError, ValidationError
+    from sso_kit.net import LOOPBACK
     from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_ALLOWED_HOSTS, Sandbox
-    from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS, MIN_SECRET
+    from sso_kit.sandbox.admin.auth import MIN_SECRET
 
     faults = []
     for item in args.fault:
@@ -85,18 +98,11 @@ def run(args: argparse.Namespace) -> int:
             hint="Unset it to get a random secret, or set a longer one.",
         )
     sandbox = Sandbox(
-        host=args.host,
-        port=args.port,
-        public_url=args.public_url,
-        seed=args.seed,
-        auto_approve=args.auto_approve,
-        learners=args.learners,
-        data_dir=args.data_dir,
-        prefix=args.prefix,
+        **{name: getattr(args, name) for name in SANDBOX_OPTIONS},
         admin_secret=secret,
         allowed_hosts=(*args.allowed_host, *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")),
     ).start()
-    if args.host not in LOOPBACK_HOSTS:
+    if args.host not in LOOPBACK:
         print(
             f"WARNING: listening on {args.host}: anyone who can reach this address can use the "
             "sandbox's sign-in pages and AWS APIs (the admin API needs its secret). Use --host 127.0.0.1 unless you need this.",

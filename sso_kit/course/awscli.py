@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sso_kit.errors import SsoKitError
+from sso_kit.home import kit_home
 
 __all__ = [
     "ENV_SOURCE",
@@ -58,11 +58,6 @@ class AwsCliInstallError(SsoKitError):
     """Installing CLI v2 failed; the message says which stage and what to try next."""
 
     exit_code = 9
-
-
-def kit_home() -> Path:
-    """``~/.sso-kit``: the kit's own folder (follows HOME at call time)."""
-    return Path.home() / ".sso-kit"
 
 
 def install_dir() -> Path:
@@ -341,8 +336,3 @@ def terminal_environment(base: Mapping[str, str], *, sandbox_url: str | None) ->
     elif env.get("AWS_ENDPOINT_URL", "") == env.get("SSO_KIT_SANDBOX_URL", "\0"):
         env.pop("AWS_ENDPOINT_URL", None)
     return env
-
-
-def which_on(path_value: str, name: str = "aws") -> str | None:
-    """``shutil.which`` for another PATH (what a terminal with that PATH would run)."""
-    return shutil.which(name, path=path_value)

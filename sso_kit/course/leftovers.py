@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sso_kit import cache
+from sso_kit.home import kit_home
 
 __all__ = [
     "WHAT_STAYS",
@@ -42,7 +43,7 @@ def _aws_dir() -> Path:
 
 
 def _record_path() -> Path:
-    return Path(os.path.expanduser("~")) / ".sso-kit" / "aws-before-tutorial.json"
+    return kit_home() / "aws-before-tutorial.json"
 
 
 def remember_first_seen() -> dict[str, Any]:

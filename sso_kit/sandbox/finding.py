@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sso_kit.errors import SandboxError
+from sso_kit.home import kit_home
 from sso_kit.sandbox.passwords import User
 
 ENV_URL = "SSO_KIT_SANDBOX_URL"
@@ -25,7 +26,7 @@ ENV_ADMIN_KEY = "SSO_KIT_SANDBOX_ADMIN_KEY"  # the admin secret, for handles and
 
 def state_file_path() -> Path:
     """``~/.sso-kit/sandbox.json``: how notebooks find the running sandbox."""
-    return Path.home() / ".sso-kit" / "sandbox.json"
+    return kit_home() / "sandbox.json"
 
 
 class Finding:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from sso_kit.net import LOOPBACK, free_port
+
 __all__ = ["LAUNCHER_TITLE", "PROXY_NAME", "sandbox_public_url", "setup_sandbox_proxy"]
 
 #: Name of the jupyter-server-proxy entry (pyproject's entry point): pages at ``<prefix>sso-sandbox/``.
@@ -52,10 +54,9 @@ def sandbox_public_url(port: int, environ: Mapping[str, str] | None = None) -> s
 
 def _running_sandbox_port(environ: Mapping[str, str]) -> int | None:
     """The port of an already-running loopback sandbox named by ``SSO_KIT_SANDBOX_URL``."""
-    from sso_kit.sandbox.admin.auth import LOOPBACK_HOSTS
 
     url = urlsplit(environ.get("SSO_KIT_SANDBOX_URL", "").strip())
-    if url.hostname in LOOPBACK_HOSTS and url.port:
+    if url.hostname in LOOPBACK and url.port:
         return url.port
     return None
 
@@ -108,7 +109,7 @@ def start_in_background(environ: Mapping[str, str] | None = None) -> dict[str, s
     from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_URL, Sandbox
 
     env = os.environ if environ is None else environ
-    port = int(env.get("SSO_KIT_SANDBOX_PORT") or 0) or _free_port()
+    port = int(env.get("SSO_KIT_SANDBOX_PORT") or 0) or free_port()
     public = sandbox_public_url(port, env)
     handle = Sandbox.spawn(host="127.0.0.1", port=port, public_url=public)
     return {
@@ -116,14 +117,6 @@ def start_in_background(environ: Mapping[str, str] | None = None) -> dict[str, s
         ENV_ADMIN_KEY: handle.admin_key,
         "SSO_KIT_SANDBOX_PUBLIC_URL": handle.public_url,
     }
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main(argv: list[str] | None = None) -> int:

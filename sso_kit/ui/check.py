@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.messages import StatusMessage, classed, guarded
 
 
 def render_result(result: Any) -> str:
@@ -43,20 +43,17 @@ class CheckWork(widgets.VBox):
     ) -> None:
         self._run_check, self._on_result = run_check, on_result
         self.result: Any = None
-        self.check_button = widgets.Button(description=title, button_style="info")
-        self.outcome = widgets.HTML()
-        self.solution_button = widgets.Button(description="Show solution")
+        self.check_button = classed(
+            widgets.Button(description=title, button_style="info"), "sso-check"
+        )
+        self.outcome = classed(widgets.HTML(), "sso-check-outcome")
+        self.solution_button = classed(
+            widgets.Button(description="Show solution"), "sso-show-solution"
+        )
         self.solution_button.layout.display = "none"
-        self.solution = widgets.HTML()
+        self.solution = classed(widgets.HTML(), "sso-solution")
         self.solution.layout.display = "none"
         self.status = StatusMessage()
-        for widget, css in (
-            (self.check_button, "sso-check"),
-            (self.outcome, "sso-check-outcome"),
-            (self.solution_button, "sso-show-solution"),
-            (self.solution, "sso-solution"),
-        ):
-            widget.add_class(css)
         self.check_button.on_click(guarded(self.status, self.check))
         self.solution_button.on_click(guarded(self.status, self.show_solution))
         super().__init__(

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from sso_kit.errors import ValidationError
-from sso_kit.ui.messages import StatusMessage, guarded
+from sso_kit.ui.messages import StatusMessage, classed, guarded
 from sso_kit.ui.session import SessionState
 
 #: The role the tutorial recommends when the portal offers it (least privilege for developers).
@@ -103,37 +103,39 @@ class ProfileForm(widgets.VBox):
             options.append(sso_region)  # shown, then reported invalid by validation
         style = {"description_width": "9em"}
         layout = widgets.Layout(width="38em")
-        self.start_url = widgets.Text(
-            value=start_url,
-            description="Start URL",
-            placeholder="https://my-sso-portal.awsapps.com/start",
-            continuous_update=True,
-            style=style,
-            layout=layout,
+        self.start_url = classed(
+            widgets.Text(
+                value=start_url,
+                description="Start URL",
+                placeholder="https://my-sso-portal.awsapps.com/start",
+                continuous_update=True,
+                style=style,
+                layout=layout,
+            ),
+            "sso-start-url",
         )
-        self.sso_region = widgets.Dropdown(
-            options=options, value=sso_region or None, description="SSO region", style=style
+        self.sso_region = classed(
+            widgets.Dropdown(
+                options=options, value=sso_region or None, description="SSO region", style=style
+            ),
+            "sso-region",
         )
         self.sso_session = widgets.Text(value=sso_session, description="Session name", style=style)
         self.profile = widgets.Text(value=profile, description="Profile name", style=style)
         # `aws configure sso` asks this too: the profile's `region`, for ordinary AWS calls.
-        self.client_region = widgets.Dropdown(
-            options=options, value=None, description="Default client Region", style=style
+        self.client_region = classed(
+            widgets.Dropdown(
+                options=options, value=None, description="Default client Region", style=style
+            ),
+            "sso-client-region",
         )
         self.region = region or sso_region or None
-        self.validation = widgets.HTML()
-        self.save_button = widgets.Button(description="Save profile", button_style="primary")
+        self.validation = classed(widgets.HTML(), "sso-validation")
+        self.save_button = classed(
+            widgets.Button(description="Save profile", button_style="primary"), "sso-save"
+        )
         self.status = StatusMessage()
-        self.written = widgets.HTML()
-        for widget, css in (
-            (self.start_url, "sso-start-url"),
-            (self.sso_region, "sso-region"),
-            (self.client_region, "sso-client-region"),
-            (self.validation, "sso-validation"),
-            (self.save_button, "sso-save"),
-            (self.written, "sso-written-section"),
-        ):
-            widget.add_class(css)
+        self.written = classed(widgets.HTML(), "sso-written-section")
         for widget in (self.start_url, self.sso_region, self.sso_session, self.profile):
             widget.observe(self._on_change, names="value")
         self.save_button.on_click(guarded(self.status, self.save))
@@ -255,22 +257,23 @@ class AccountRolePicker(widgets.VBox):
         self._read_profile = read_profile
         self._configure = configure or _configure()
         self.change: Any = None
-        self.load_button = widgets.Button(description="Load my accounts")
-        self.account = widgets.Dropdown(description="Account", options=[], disabled=True)
-        self.role = widgets.Dropdown(description="Role", options=[], disabled=True)
-        self.use_button = widgets.Button(
-            description="Use this account and role", button_style="primary", disabled=True
+        self.load_button = classed(
+            widgets.Button(description="Load my accounts"), "sso-load-accounts"
+        )
+        self.account = classed(
+            widgets.Dropdown(description="Account", options=[], disabled=True), "sso-account"
+        )
+        self.role = classed(
+            widgets.Dropdown(description="Role", options=[], disabled=True), "sso-role"
+        )
+        self.use_button = classed(
+            widgets.Button(
+                description="Use this account and role", button_style="primary", disabled=True
+            ),
+            "sso-use-role",
         )
         self.status = StatusMessage()
-        self.written = widgets.HTML()
-        for widget, css in (
-            (self.load_button, "sso-load-accounts"),
-            (self.account, "sso-account"),
-            (self.role, "sso-role"),
-            (self.use_button, "sso-use-role"),
-            (self.written, "sso-written-section"),
-        ):
-            widget.add_class(css)
+        self.written = classed(widgets.HTML(), "sso-written-section")
         self.load_button.on_click(guarded(self.status, self.load))
         self.use_button.on_click(guarded(self.status, self.apply))
         self.account.observe(self._on_account, names="value")

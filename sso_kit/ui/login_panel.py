@@ -27,7 +27,7 @@ from sso_kit.errors import (
     LoginError,
     SsoKitError,
 )
-from sso_kit.ui.messages import StatusMessage, describe_error, guarded
+from sso_kit.ui.messages import StatusMessage, classed, describe_error, guarded
 from sso_kit.ui.session import SessionState
 
 #: What to click next, in the panel's words (the errors' own hints name CLI commands).
@@ -101,23 +101,19 @@ class LoginPanel(widgets.VBox):
         #: Called with the LoginResult once approved (from the polling thread), e.g. to fill
         #: the account/role picker without another click.
         self.on_success: list[Callable[[Any], None]] = []
-        self.login_button = widgets.Button(description="Log in", button_style="primary")
-        self.link = widgets.HTML()
-        self.user_code = widgets.HTML()
-        self.qr = widgets.Image(format="svg+xml", width=180, height=180)
+        self.login_button = classed(
+            widgets.Button(description="Log in", button_style="primary"), "sso-login-button"
+        )
+        self.link = classed(widgets.HTML(), "sso-verification-link")
+        self.user_code = classed(widgets.HTML(), "sso-user-code")
+        self.qr = classed(widgets.Image(format="svg+xml", width=180, height=180), "sso-qr")
         self.qr.layout.display = "none"
         self.countdown = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description="Expires")
         self.countdown.layout.visibility = "hidden"
         self.status = StatusMessage("Not started. Click Log in.", css_class="sso-login-status")
-        self.cancel_button = widgets.Button(description="Cancel", disabled=True)
-        for widget, css in (
-            (self.login_button, "sso-login-button"),
-            (self.link, "sso-verification-link"),
-            (self.user_code, "sso-user-code"),
-            (self.qr, "sso-qr"),
-            (self.cancel_button, "sso-cancel"),
-        ):
-            widget.add_class(css)
+        self.cancel_button = classed(
+            widgets.Button(description="Cancel", disabled=True), "sso-cancel"
+        )
         self.login_button.on_click(self._click_login)
         self.cancel_button.on_click(guarded(self.status, self.cancel))
         code_box = widgets.VBox([self.link, self.user_code, self.countdown, self.cancel_button])

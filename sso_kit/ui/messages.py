@@ -59,6 +59,15 @@ class StatusMessage(widgets.HTML):
             self.error(exc)
 
 
+W = TypeVar("W", bound=widgets.DOMWidget)
+
+
+def classed(widget: W, css_class: str) -> W:
+    """``widget`` with a stable CSS class added (the browser test finds widgets by it)."""
+    widget.add_class(css_class)
+    return widget
+
+
 def guarded(status: StatusMessage, func: Callable[[], T]) -> Callable[[object], None]:
     """Wrap ``func`` as an ``on_click`` handler that reports errors in ``status``."""
 

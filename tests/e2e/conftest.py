@@ -9,27 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_harness import CHROMIUM, CHROMIUM_ARGS, JupyterServer, copy_notebooks
+from e2e_harness import JupyterServer, copy_notebooks
 
-from sso_kit.course.lab import lab_environment
+from sso_kit.course.lab_setup import lab_environment
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless; never a browser downloaded by Playwright."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} is missing: run `bash scripts/ensure-system-deps.sh` "
-            "(make test does this) to install Debian's chromium."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(launch_chromium: Any) -> Any:
+    """Debian's Chromium, headless (tests/conftest.py launches and closes it)."""
+    return launch_chromium()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Browser harness (helpers; the fixtures are in conftest.py): a real sandbox, a real JupyterLab and Debian's Chromium driven by Playwright.
 
+Chromium itself is launched by the ``launch_chromium`` fixture of tests/conftest.py.
 Everything starts from the test's temporary HOME on free loopback ports. JupyterLab gets its own
 JUPYTER_* and IPython dirs, a random token and the kit's settings (no news pop-up), and serves a
 *copy* of notebooks/ so autosave never writes outputs into the repository. Each step saves a
@@ -23,29 +24,13 @@ from typing import Any
 
 import pytest
 
-from sso_kit.course.lab import (
-    free_port,
-    jupyter_command,
-    stop_process_group,
-    wait_for_jupyter,
-    write_lab_settings,
-)
+from sso_kit.course.lab import stop_process_group, wait_for_jupyter
+from sso_kit.course.lab_setup import jupyter_command, write_lab_settings
+from sso_kit.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-# Debian's chromium wrapper does not add --disable-dev-shm-usage here, so we pass it; no network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+TIMEOUT = 90_000  # ms a browser step may take; kernels start slowly on a busy 2-core machine
 
 
 @dataclass
@@ -165,3 +150,29 @@ def notebook_errors(page: Any) -> str:
         ).all_inner_texts()
         return "\n".join(t.strip()[-1500:] for t in texts if t.strip())
     return ""
+
+
+def playwright_expect() -> Any:
+    """Playwright's ``expect`` (imported late: collecting the tests needs no browser)."""
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def open_and_run(page: Any, lab: JupyterServer, notebook: str, *, ready: str = "") -> Any:
+    """Open a notebook with a fresh kernel and Run All; returns its panel once every cell ran
+    (and, given ``ready``, once the element it selects is visible)."""
+    expect = playwright_expect()
+    lab.shutdown_kernels()
+    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
+    panel = page.locator(".jp-NotebookPanel")
+    expect(panel).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#jp-main-statusbar").get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # every code cell has run: no "[*]" or "[ ]" prompt left
+    expect(
+        panel.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[ *]\]"))
+    ).to_have_count(0, timeout=TIMEOUT)
+    if ready:
+        expect(panel.locator(ready)).to_be_visible(timeout=TIMEOUT)
+    return panel

@@ -15,38 +15,16 @@ import time
 from typing import Any
 
 import pytest
-from e2e_harness import JupyterServer, Steps
+from e2e_harness import TIMEOUT, JupyterServer, Steps, open_and_run
+from e2e_harness import playwright_expect as _expect
 
 from sso_kit.net import free_port
 from sso_kit.sandbox.proxy import PROXY_NAME, sandbox_public_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TIMEOUT = 90_000  # ms; kernels start slowly on a busy 2-core machine
 BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{2,62}")
 USER_CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
-
-
-def _expect() -> Any:
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def open_and_run(page: Any, lab: JupyterServer, notebook: str) -> Any:
-    """Open a notebook with a fresh kernel and Run All; returns its panel."""
-    expect = _expect()
-    lab.shutdown_kernels()
-    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
-    panel = page.locator(".jp-NotebookPanel")
-    expect(panel).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator("#jp-main-statusbar").get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    # every code cell has run: no "[*]" or "[ ]" prompt left
-    expect(
-        panel.locator(".jp-CodeCell .jp-InputPrompt", has_text=re.compile(r"\[[ *]\]"))
-    ).to_have_count(0, timeout=TIMEOUT)
-    return panel
 
 
 def sign_in_to_sandbox(page: Any, user: Any, code: str) -> None:
@@ -68,9 +46,8 @@ def configure_profile(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any)
     """05: an invalid start URL is refused, the sandbox's is saved."""
     expect = _expect()
     with steps.step("05 open and run configure profile"):
-        panel = open_and_run(page, lab, "05_configure_profile.md")
-        url_box = panel.locator(".sso-start-url input")
-        expect(url_box).to_be_visible(timeout=TIMEOUT)
+        panel = open_and_run(page, lab, "05_configure_profile.md", ready=".sso-start-url input")
+    url_box = panel.locator(".sso-start-url input")
     with steps.step("05 invalid start URL shows a validation message"):
         url_box.fill("http://not-a-portal.example.com/start")
         expect(panel.locator(".sso-validation")).to_contain_text(
@@ -91,11 +68,9 @@ def log_in(page: Any, lab: JupyterServer, steps: Steps, sandbox: Any, *, link_pr
     """06: Log in, follow the link in a new tab, approve, see "Logged in", choose the role."""
     expect = _expect()
     with steps.step("06 open and run login"):
-        panel = open_and_run(page, lab, "06_login.md")
-        button = panel.locator("button.sso-login-button")
-        expect(button).to_be_visible(timeout=TIMEOUT)
+        panel = open_and_run(page, lab, "06_login.md", ready="button.sso-login-button")
     with steps.step("06 click Log in: code, link and QR code appear"):
-        button.click()
+        panel.locator("button.sso-login-button").click()
         expect(panel.locator(".sso-user-code")).to_contain_text(USER_CODE, timeout=TIMEOUT)
         expect(panel.locator(".sso-qr")).to_be_visible()
         link = panel.locator(".sso-verification-link a")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from kit_cli import run_kit
 
 from sso_kit.course.runner import StepResult, format_summary, run_tutorial
 
@@ -23,13 +24,7 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.slow]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sso_kit", "tutorial", "run", "--no-progress", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_kit("tutorial", "run", "--no-progress", *args, timeout=900)
 
 
 def _cache_secrets(home: Path) -> dict[str, set[str]]:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from sso_kit.net import LOOPBACK
+
 if TYPE_CHECKING:  # werkzeug loads with the server, not with the Sandbox handle
     from werkzeug.wrappers import Request, Response
 
@@ -42,7 +44,6 @@ CHALLENGE = 'Bearer realm="sso-kit sandbox admin"'  # WWW-Authenticate of a 401 
 COOKIE = "sso_kit_admin"
 COOKIE_LIFETIME = 12 * 3600  # seconds: one workshop day
 MIN_SECRET = 16  # characters
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _NEXT = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")  # a page under /_sandbox/
 
 
@@ -106,7 +107,7 @@ class AdminAuth:
     # -- the checks -----------------------------------------------------------------------
     def host_allowed(self, request: Request) -> bool:
         name = host_name(request.host)
-        return name in LOOPBACK_HOSTS or name in self.allowed_hosts or _is_ip(name)
+        return name in LOOPBACK or name in self.allowed_hosts or _is_ip(name)
 
     def origin_allowed(self, request: Request) -> bool:
         # A link followed to an admin page (a GET navigation) is fine: GET routes change

@@ -12,12 +12,12 @@ import json
 import os
 import re
 import secrets
-import sys
 from pathlib import Path
 from typing import Any
 
 import pexpect
 import pytest
+from kit_cli import run_kit
 
 from sso_kit.course.awscli import terminal_environment
 
@@ -134,7 +134,7 @@ def test_the_tutorial_typed_into_a_terminal_with_cli_v2(term_env, sandbox, isola
     assert len(token_files(home)) == 1, "configure sso logs in and caches the token"
 
     # the kit reads the CLI's token: its own status says logged in, with no network
-    status = _kit(env, "status", "--profile", PROFILE)
+    status = run_kit("status", "--profile", PROFILE, env=env)
     assert status.returncode == 0 and re.search(r"logged in:\s+yes", status.stdout), status
 
     # step 06: aws sso login --use-device-code, approved as on the sign-in page
@@ -174,7 +174,7 @@ def test_the_tutorial_typed_into_a_terminal_with_cli_v2(term_env, sandbox, isola
     assert code == 0, shown
     assert "Could not connect" not in shown
     assert token_files(home) == []
-    assert re.search(r"logged in:\s+no", _kit(env, "status", "--profile", PROFILE).stdout)
+    assert re.search(r"logged in:\s+no", run_kit("status", "--profile", PROFILE, env=env).stdout)
 
 
 def test_without_the_sandbox_variable_configure_sso_calls_real_aws(
@@ -199,15 +199,3 @@ def test_without_the_sandbox_variable_configure_sso_calls_real_aws(
     assert code != 0
     # it went for https://oidc.us-east-1.amazonaws.com (through the proxy), not the sandbox
     assert 'Failed to connect to proxy URL: "http://127.0.0.1:9"' in shown, shown
-
-
-def _kit(env: dict[str, str], *args: str) -> Any:
-    import subprocess
-
-    return subprocess.run(
-        [sys.executable, "-m", "sso_kit", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )

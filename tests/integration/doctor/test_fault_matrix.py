@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from sso_kit.course.exercises import Practice
 from sso_kit.diagnose import EXIT_CODES, doctor
 from sso_kit.sandbox import Sandbox
 
@@ -40,25 +41,15 @@ class Learner:
     def config_file(self) -> Path:
         return self.home / ".aws" / "config"
 
-    def configure(self, **over: Any) -> None:
-        from sso_kit.config import configure_profile
+    def __post_init__(self) -> None:
+        # the working setup notebook 10's exercises start from, on this test's names
+        self.practice = Practice(self.sandbox, profile=PROFILE, sso_session=SESSION)
 
-        values: dict[str, Any] = {
-            "sso_session": SESSION,
-            "start_url": self.sandbox.start_url,
-            "sso_region": self.sandbox.sso_region,
-            "account_id": ACCOUNT,
-            "role_name": ROLE,
-            "region": "us-east-1",
-            "endpoint_url": self.sandbox.url,
-        }
-        values.update(over)
-        configure_profile(PROFILE, **values)
+    def configure(self, **over: Any) -> None:
+        self.practice.configure(**over)
 
     def login(self) -> None:
-        from sso_kit.login import login
-
-        login(PROFILE, force=True)
+        self.practice.login()
 
     def edit_config(self, old: str, new: str) -> None:
         text = self.config_file.read_text("utf-8")

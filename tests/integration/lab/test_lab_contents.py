@@ -63,7 +63,7 @@ def test_read_has_lab_metadata_and_save_keeps_the_source(manager, name):
 
 
 def test_make_lab_and_binder_both_use_it(tmp_path):
-    from sso_kit.course.lab import jupyter_command
+    from sso_kit.course.lab_setup import jupyter_command
 
     name = f"{KitContentsManager.__module__}.{KitContentsManager.__qualname__}"
     argv = jupyter_command(

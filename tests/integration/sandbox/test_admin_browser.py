@@ -23,19 +23,7 @@ from sso_kit.sandbox.admin.auth import COOKIE
 
 pytestmark = [pytest.mark.integration, pytest.mark.e2e]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--host-resolver-rules=MAP rebind.test 127.0.0.1",
-]
+REBIND = "--host-resolver-rules=MAP rebind.test 127.0.0.1"  # rebind.test -> loopback
 ATTACK = '{"user":"learner","password":"attacker-pass-123"}'
 
 ATTACKER_PAGE = """<!doctype html><html><body>
@@ -77,15 +65,8 @@ class Recorder:
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(launch_chromium: Any) -> Any:
+    return launch_chromium(REBIND)
 
 
 @pytest.fixture

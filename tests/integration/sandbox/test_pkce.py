@@ -86,16 +86,28 @@ def register(sb):
     return oidc, reg
 
 
+def sign_in_and_decide(
+    sb, client_id: str, redirect: str, challenge: str, state: str, decision: str
+):
+    """The learner's browser: open the authorize URL, sign in, answer the consent page.
+
+    Returns (the browser, the sign-in page, the consent answer: a redirect to ``redirect``).
+    """
+    browser = Browser(sb)
+    page = browser.get(authorize_url(sb, client_id, redirect, challenge, state))
+    user = sb.default_user
+    browser.submit("signin", username=user.name, password=user.password)
+    return browser, page, browser.submit("consent", decision=decision)
+
+
 def test_pkce_end_to_end(sandbox, callback):
     oidc, reg = register(sandbox)
     _verifier, challenge = pkce_pair()
     state = str(uuid.uuid4())
-    browser = Browser(sandbox)
-    page = browser.get(authorize_url(sandbox, reg["clientId"], callback.uri, challenge, state))
+    browser, page, redirect = sign_in_and_decide(
+        sandbox, reg["clientId"], callback.uri, challenge, state, "allow"
+    )
     assert 'id="username"' in page.text
-    user = sandbox.default_user
-    browser.submit("signin", username=user.name, password=user.password)
-    redirect = browser.submit("consent", decision="allow")
     assert redirect.status_code == 302
     assert redirect.headers["Location"].startswith(callback.uri + "?")
     browser.http.get(redirect.headers["Location"], timeout=30)  # the browser follows it
@@ -116,42 +128,34 @@ def test_pkce_end_to_end(sandbox, callback):
 def test_pkce_token_and_wrong_redirect(sandbox, callback):
     oidc, reg = register(sandbox)
     verifier, challenge = pkce_pair()
-    browser = Browser(sandbox)
-    browser.get(authorize_url(sandbox, reg["clientId"], callback.uri, challenge, "s1"))
-    user = sandbox.default_user
-    browser.submit("signin", username=user.name, password=user.password)
-    location = browser.submit("consent", decision="allow").headers["Location"]
-    browser.http.get(location, timeout=30)
-    code = callback.query["code"]
-    base = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
-    token = oidc.create_token(
-        **base,
-        grantType="authorization_code",
-        code=code,
-        redirectUri=callback.uri,
-        codeVerifier=verifier,
+    browser, _, redirect = sign_in_and_decide(
+        sandbox, reg["clientId"], callback.uri, challenge, "s1", "allow"
     )
+    browser.http.get(redirect.headers["Location"], timeout=30)
+    code = callback.query["code"]
+    args = {
+        "clientId": reg["clientId"],
+        "clientSecret": reg["clientSecret"],
+        "grantType": "authorization_code",
+        "code": code,
+        "redirectUri": callback.uri,
+        "codeVerifier": verifier,
+    }
+    token = oidc.create_token(**args)
     assert token["accessToken"] and token["refreshToken"]
     accounts = client(sandbox, "sso").list_accounts(accessToken=token["accessToken"])
     assert accounts["accountList"][0]["accountId"] == "111122223333"
     with pytest.raises(oidc.exceptions.InvalidGrantException):  # codes are single use
-        oidc.create_token(
-            **base,
-            grantType="authorization_code",
-            code=code,
-            redirectUri=callback.uri,
-            codeVerifier=verifier,
-        )
+        oidc.create_token(**args)
 
 
 def test_pkce_deny_redirects_with_error(sandbox, callback):
     _, reg = register(sandbox)
     _, challenge = pkce_pair()
-    browser = Browser(sandbox)
-    browser.get(authorize_url(sandbox, reg["clientId"], callback.uri, challenge, "s2"))
-    user = sandbox.default_user
-    browser.submit("signin", username=user.name, password=user.password)
-    location = browser.submit("consent", decision="deny").headers["Location"]
+    *_, redirect = sign_in_and_decide(
+        sandbox, reg["clientId"], callback.uri, challenge, "s2", "deny"
+    )
+    location = redirect.headers["Location"]
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
     assert query == {"error": "access_denied", "state": "s2"}
 

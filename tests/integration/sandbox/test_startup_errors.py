@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kit_cli import run_kit
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +22,7 @@ pytestmark = pytest.mark.integration
 def run_sandbox(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HOME": str(tmp_path / "home")}
     env.pop("SSO_KIT_SANDBOX_ADMIN_KEY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "sso_kit", "sandbox", "--port", "0", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=tmp_path,
-    )
+    return run_kit("sandbox", "--port", "0", *args, env=env, cwd=tmp_path)
 
 
 def assert_clean_error(result: subprocess.CompletedProcess[str], *words: str) -> None:

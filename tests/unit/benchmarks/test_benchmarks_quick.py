@@ -40,6 +40,7 @@ def test_every_benchmark_ran_without_failing(quick_results):
         "sandbox serving",
         "import cost",
         "test suite",
+        "workshop",
     }
 
 

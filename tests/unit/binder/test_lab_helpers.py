@@ -1,4 +1,4 @@
-"""sso_kit.course.lab pieces that need no running servers: command line, settings, lock, bad input."""
+"""sso_kit.course.lab and lab_setup pieces that need no running servers: command line, settings, lock, bad input."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import socket
 
 import pytest
 
-from sso_kit.course import lab
+from sso_kit.course import lab, lab_setup
 from sso_kit.errors import SsoKitError
+from sso_kit.net import free_port
 
 
 def test_jupyter_command_binds_loopback_with_token_and_opens_the_start_notebook(tmp_path):
-    cmd = lab.jupyter_command(
+    cmd = lab_setup.jupyter_command(
         port=9999,
         token="t0k",
         notebook_dir=tmp_path / "nb",
@@ -30,20 +31,20 @@ def test_jupyter_command_binds_loopback_with_token_and_opens_the_start_notebook(
 
 
 def test_lab_settings_switch_the_news_question_off(tmp_path):
-    lab.write_lab_settings(tmp_path)
+    lab_setup.write_lab_settings(tmp_path)
     path = tmp_path / "@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     assert json.loads(path.read_text()) == {"fetchNews": "false"}
 
 
 def test_lab_settings_open_text_notebooks_as_notebooks(tmp_path):
-    lab.write_lab_settings(tmp_path)
+    lab_setup.write_lab_settings(tmp_path)
     path = tmp_path / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
     viewers = json.loads(path.read_text())["defaultViewers"]
     assert viewers["markdown"] == viewers["myst"] == "Jupytext Notebook"
 
 
 def test_free_port_is_bindable():
-    port = lab.free_port()
+    port = free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
 
@@ -51,23 +52,23 @@ def test_free_port_is_bindable():
 def test_missing_notebooks_give_a_next_step_and_start_nothing(tmp_path):
     with pytest.raises(SsoKitError, match=r"00_start_here.md is missing.*--notebook-dir"):
         lab.run_lab(notebook_dir=tmp_path, open_browser=False)
-    assert not (lab.lab_home().parent / "lab.json").exists()
+    assert not (lab_setup.lab_home().parent / "lab.json").exists()
 
 
 def test_a_second_lab_names_the_first_one_instead_of_starting(tmp_path):
     from filelock import FileLock
 
     (tmp_path / "00_start_here.md").write_text("{}")
-    home = lab.lab_home()
+    home = lab_setup.lab_home()
     home.mkdir(parents=True)
-    state = lab.LabState(
+    state = lab_setup.LabState(
         pid=4242,
         url="http://127.0.0.1:8888/lab/tree/00_start_here.md?token=abc",
         sandbox_url="http://127.0.0.1:1",
         sandbox_public_url="http://127.0.0.1:1",
         log="x",
     )
-    lab._write_state(state)
+    lab_setup.write_state(state)
     holder = FileLock(str(home / "lab.lock"))
     holder.acquire()
     try:
@@ -75,17 +76,19 @@ def test_a_second_lab_names_the_first_one_instead_of_starting(tmp_path):
             lab.run_lab(notebook_dir=tmp_path, open_browser=False)
     finally:
         holder.release()
-    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.md" in str(
-        info.value
-    )
+    assert "already running at http://127.0.0.1:8888/lab/tree/00_start_here.md" in str(info.value)
     assert "pid 4242" in str(info.value)
-    assert lab.read_state() == state, "the refused start must not touch the running lab's state"
+    assert lab_setup.read_state() == state, (
+        "the refused start must not touch the running lab's state"
+    )
 
 
 def test_state_file_is_owner_only_because_it_holds_the_token():
-    lab.lab_home().mkdir(parents=True)
-    lab._write_state(lab.LabState(pid=1, url="u", sandbox_url="s", sandbox_public_url="s", log="l"))
-    mode = (lab.lab_home().parent / "lab.json").stat().st_mode & 0o777
+    lab_setup.lab_home().mkdir(parents=True)
+    lab_setup.write_state(
+        lab_setup.LabState(pid=1, url="u", sandbox_url="s", sandbox_public_url="s", log="l")
+    )
+    mode = (lab_setup.lab_home().parent / "lab.json").stat().st_mode & 0o777
     assert mode == 0o600
 
 

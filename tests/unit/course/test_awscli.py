@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kit_cli import run_kit
 
 from sso_kit.course import awscli
 from sso_kit.course.awscli import (
@@ -126,23 +127,13 @@ def test_install_from_an_unreachable_download_suggests_from(tmp_path, monkeypatc
     assert not (tmp_path / "venv").exists(), "nothing is created before the download works"
 
 
-def _sso_kit(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sso_kit", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_sso_kit_env_prints_lines_to_eval_for_the_running_sandbox(isolated_aws_home):
     state = isolated_aws_home / ".sso-kit" / "sandbox.json"
     state.parent.mkdir(parents=True)
     state.write_text('{"url": "http://127.0.0.1:4567"}')
     env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_")}
 
-    proc = _sso_kit("env", env=env)
+    proc = run_kit("env", env=env)
 
     assert proc.returncode == 0, proc.stderr
     assert "export AWS_ENDPOINT_URL=http://127.0.0.1:4567" in proc.stdout
@@ -159,18 +150,18 @@ def test_sso_kit_env_prints_lines_to_eval_for_the_running_sandbox(isolated_aws_h
 
 def test_sso_kit_env_without_a_sandbox_is_an_error_with_a_next_step(isolated_aws_home):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_")}
-    proc = _sso_kit("env", env=env)
+    proc = run_kit("env", env=env)
     assert proc.returncode == 8
     assert proc.stderr.startswith("sso-kit: error: No running sandbox found")
     assert "--real-aws" in proc.stderr
-    real = _sso_kit("env", "--real-aws", env=env)
+    real = run_kit("env", "--real-aws", env=env)
     assert real.returncode == 0 and "unset AWS_ENDPOINT_URL" in real.stdout
 
 
 def test_sso_kit_awscli_status_lists_and_judges(tmp_path, isolated_aws_home):
     fake_aws(tmp_path / "bin", OLD_V2)
     env = {**os.environ, "PATH": f"{tmp_path / 'bin'}{os.pathsep}/usr/bin:/bin"}
-    proc = _sso_kit("awscli", "status", env=env)
+    proc = run_kit("awscli", "status", env=env)
     assert proc.returncode == 9
     assert "2.9.19" in proc.stdout and "cannot reach the sandbox" in proc.stdout
     assert "sso-kit awscli install" in proc.stdout

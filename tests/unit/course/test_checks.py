@@ -457,7 +457,7 @@ def test_record_appends_results_for_the_workshop(isolated_aws_home):
 
 
 def test_record_keeps_only_the_latest_results(isolated_aws_home, monkeypatch):
-    monkeypatch.setattr(checks, "KEEP_RESULTS", 3)
+    monkeypatch.setattr(checks.results, "KEEP_RESULTS", 3)
     result = check("08", TARGET)
     for _ in range(5):
         checks.record(result)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import socket
 
-from sso_kit.course import lab
+from sso_kit.course import lab_setup
 from sso_kit.course.endpoints import repair_stale_endpoints
-from sso_kit.net import port_free
+from sso_kit.net import free_port, port_free
 
 
 def test_a_port_with_only_time_wait_sockets_counts_as_free():
@@ -32,14 +32,14 @@ def test_a_listening_port_is_busy():
 
 
 def test_the_sandbox_port_is_remembered_and_reused_when_free(isolated_aws_home):
-    port = lab.free_port()
-    lab.remember_ports(sandbox=port)
-    assert lab.stable_port(0, "sandbox") == port
-    assert lab.stable_port(1234, "sandbox") == 1234  # an explicit --sandbox-port wins
+    port = free_port()
+    lab_setup.remember_ports(sandbox=port)
+    assert lab_setup.stable_port(0, "sandbox") == port
+    assert lab_setup.stable_port(1234, "sandbox") == 1234  # an explicit --sandbox-port wins
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        assert lab.stable_port(0, "sandbox") != port
+        assert lab_setup.stable_port(0, "sandbox") != port
 
 
 def test_reset_workspace_forgets_open_tabs(tmp_path):
@@ -47,15 +47,15 @@ def test_reset_workspace_forgets_open_tabs(tmp_path):
     workspaces.mkdir()
     (workspaces / "default-37a8.jupyterlab-workspace").write_text(json.dumps({"data": {}}))
     (workspaces / "keep.txt").write_text("x")
-    lab.reset_workspace(workspaces)
+    lab_setup.reset_workspace(workspaces)
     assert [p.name for p in workspaces.iterdir()] == ["keep.txt"]
 
 
 def test_terminals_start_through_sso_kit_env(tmp_path):
-    config = json.loads(lab.terminal_config(tmp_path).read_text())
+    config = json.loads(lab_setup.terminal_config(tmp_path).read_text())
     shell = config["ServerApp"]["terminado_settings"]["shell_command"]
     assert shell[1:] == ["-m", "sso_kit", "env", "--shell"]
-    cmd = lab.jupyter_command(
+    cmd = lab_setup.jupyter_command(
         port=1,
         token=None,
         notebook_dir=tmp_path,
@@ -71,7 +71,7 @@ def test_lab_environment_gives_kernels_no_endpoint(isolated_aws_home):
         url = public_url = "http://127.0.0.1:4567"
         admin_key = "k"
 
-    env = lab.lab_environment(
+    env = lab_setup.lab_environment(
         FakeSandbox(),
         {
             "PATH": "/bin",
@@ -105,7 +105,7 @@ sso_region = us-east-1
 
 
 def test_only_a_dead_sandbox_profile_is_repointed(isolated_aws_home):
-    dead = lab.free_port()
+    dead = free_port()
     path = isolated_aws_home / ".aws" / "config"
     path.write_text(CONFIG.format(dead=dead))
 
@@ -145,12 +145,16 @@ def test_a_profile_whose_endpoint_answers_is_left_alone(isolated_aws_home):
 def test_doctor_names_an_endpoint_with_nothing_behind_it(isolated_aws_home):
     from sso_kit import doctor
 
-    dead = lab.free_port()
+    dead = free_port()
     (isolated_aws_home / ".aws" / "config").write_text(CONFIG.format(dead=dead))
 
     report = doctor("sso-kit-tutorial")
 
     finding = next(f for f in report.findings if f.id == "config.endpoint_dead")
     assert finding.status == "warning"
-    assert "nothing listens there" in finding.found and str(dead) in finding.found and "make lab" in finding.fix
+    assert (
+        "nothing listens there" in finding.found
+        and str(dead) in finding.found
+        and "make lab" in finding.fix
+    )
     assert not any(f.id == "config.endpoint" for f in report.findings)

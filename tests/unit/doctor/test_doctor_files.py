@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from kit_cli import run_kit
 
 from sso_kit.cache import (
     cli_cache_dir,
@@ -333,41 +333,25 @@ def test_cached_role_credentials_after_logout(isolated_aws_home):
 
 def test_cli_json_and_exit_code(isolated_aws_home):
     write_config(isolated_aws_home, GOOD.replace("[profile t]", "[t]"))
-    out = subprocess.run(
-        [sys.executable, "-m", "sso_kit", "doctor", "--profile", "t", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    out = run_kit("doctor", "--profile", "t", "--json")
     assert out.returncode == EXIT_CODES["config"], out.stderr
     data = json.loads(out.stdout)
     assert "config.profile_syntax" in [f["id"] for f in data["findings"]]
 
 
 def test_cli_explain_reads_stdin(isolated_aws_home):
-    out = subprocess.run(
-        [sys.executable, "-m", "sso_kit", "explain", "-", "--json"],
+    out = run_kit(
+        "explain",
+        "-",
+        "--json",
         input="An error occurred (ForbiddenException) when calling the GetRoleCredentials "
         "operation: No access",
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["id"] == "credentials.no_access"
-    unknown = subprocess.run(
-        [sys.executable, "-m", "sso_kit", "explain", "hello"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    unknown = run_kit("explain", "hello")
     assert unknown.returncode == 1 and "sso-kit doctor" in unknown.stdout
-    empty = subprocess.run(
-        [sys.executable, "-m", "sso_kit", "explain", " "],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    empty = run_kit("explain", " ")
     assert empty.returncode == 2 and "paste the error message" in empty.stderr
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import types
 
+import pytest
+
+from sso_kit.errors import ValidationError
 from sso_kit.ui import is_interactive
 from sso_kit.ui.forms import AccountRolePicker, ProfileForm
 
@@ -80,29 +83,25 @@ def test_css_classes_for_browser_test(fake_validate, fake_config):
     assert "sso-written-section" in form.written._dom_classes
 
 
-def _portal():
+@pytest.fixture
+def picker(fake_config):
+    """A picker over a saved profile "p" and a fake portal: two accounts, one without roles."""
+    fake_config.configure("p", sso_session="s", start_url="https://x/start", sso_region="us-east-1")
     accounts = [
         types.SimpleNamespace(account_id="111122223333", name="Management", email="a@x"),
         types.SimpleNamespace(account_id="444455556666", name="Member", email="b@x"),
     ]
     roles = {"111122223333": ["S3ReadOnly", "PowerUserAccess"], "444455556666": []}
-    return (lambda profile: accounts), (lambda account_id, profile: roles[account_id])
-
-
-def _saved(fake_config):
-    fake_config.configure("p", sso_session="s", start_url="https://x/start", sso_region="us-east-1")
-
-
-def test_picker_fills_from_portal_and_prefers_power_user(fake_config):
-    _saved(fake_config)
-    accounts, roles = _portal()
-    picker = AccountRolePicker(
+    return AccountRolePicker(
         "p",
-        list_accounts=accounts,
-        list_account_roles=roles,
+        list_accounts=lambda profile: accounts,
+        list_account_roles=lambda account_id, profile: roles[account_id],
         read_profile=fake_config.read_profile,
         configure=fake_config.configure,
     )
+
+
+def test_picker_fills_from_portal_and_prefers_power_user(picker, fake_config):
     picker.load_button.click()
     assert picker.account.value == "111122223333"
     assert picker.role.value == "PowerUserAccess"
@@ -114,37 +113,15 @@ def test_picker_fills_from_portal_and_prefers_power_user(fake_config):
     assert "sso_role_name = S3ReadOnly" in picker.written.value
 
 
-def test_picker_account_without_roles_disables_use(fake_config):
-    _saved(fake_config)
-    accounts, roles = _portal()
-    picker = AccountRolePicker(
-        "p",
-        list_accounts=accounts,
-        list_account_roles=roles,
-        read_profile=fake_config.read_profile,
-        configure=fake_config.configure,
-    )
+def test_picker_account_without_roles_disables_use(picker):
     picker.load()
     picker.account.value = "444455556666"
     assert picker.use_button.disabled
 
 
-def test_picker_choose_rejects_unknown_account_with_choices(fake_config):
-    _saved(fake_config)
-    accounts, roles = _portal()
-    picker = AccountRolePicker(
-        "p",
-        list_accounts=accounts,
-        list_account_roles=roles,
-        read_profile=fake_config.read_profile,
-        configure=fake_config.configure,
-    )
-    try:
+def test_picker_choose_rejects_unknown_account_with_choices(picker, fake_config):
+    with pytest.raises(ValidationError, match="111122223333"):
         picker.choose("999999999999")
-    except Exception as exc:
-        assert "111122223333" in str(exc)
-    else:
-        raise AssertionError("choose() accepted an account the portal does not offer")
     assert len(fake_config.calls) == 1  # nothing new written
 
 

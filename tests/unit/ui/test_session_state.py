@@ -51,7 +51,9 @@ def test_views_redraw_when_the_state_refreshes_from_another_thread():
     worker.start()
     worker.join()
     for badge in (first, second):
-        assert badge.badge.kind == "warn" and badge.badge.text.startswith("Logged out."), badge.badge.text
+        assert badge.badge.kind == "warn" and badge.badge.text.startswith("Logged out."), (
+            badge.badge.text
+        )
 
 
 def test_a_status_error_becomes_the_message_not_an_exception():
@@ -81,7 +83,6 @@ def test_shared_state_follows_library_events(isolated_aws_home):
 
 def test_shared_state_notices_a_token_written_by_another_process(isolated_aws_home):
     import time
-
 
     _profile("q", "t")
     state = SessionState.shared("q")
