@@ -47,6 +47,8 @@ CELL_TIMEOUT = 600
 #: notebook before it runs, so the import is paid in parallel rather than in turn.
 WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
 KERNEL_NAME = "python3"
+#: False: papermill starts each kernel itself, in turn (the benchmark's side-by-side "before")
+PREWARM_KERNELS = True
 
 
 class TutorialFailed(SsoKitError):
@@ -322,7 +324,8 @@ def run_tutorial(
             if sandbox is not None:
                 os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
                 os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
-            if len(paths) > 1 and len({p.parent for p in paths}) == 1 and _KernelPool.usable():
+            one_folder = len({p.parent for p in paths}) == 1
+            if PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
                 pool = _KernelPool(paths[0].parent)  # after the environment: kernels inherit it
             for index, nb in enumerate(paths):
                 if failed:
