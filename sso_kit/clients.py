@@ -13,9 +13,12 @@ made: after a logout, ``list_buckets`` fails as it would in a new process.
 Building a botocore session costs as much again (it registers some 130 event handlers, and
 each session builds its own client classes), so sessions are reused too, under the same key
 minus the service, region and cache stamps. Their credentials are resolved afresh for every
-client they build (:class:`_FreshCredentials`), so a client made after a login or logout
+client they build (``_fresh_credentials_class``), so a client made after a login or logout
 carries what the files hold at that moment, as one from a brand-new session would.
 Like the AWS CLI v2, botocore's SSO provider keeps role credentials in ``~/.aws/cli/cache``.
+Cached clients are botocore's own (what boto3's ``Session.client`` returns, without boto3's
+S3 transfer helpers, which nothing here uses): a command imports botocore, not boto3 and
+s3transfer.
 """
 
 from __future__ import annotations
@@ -39,9 +42,20 @@ _FreshCredentials: type | None = None
 
 def new_session(profile_name: str | None = None, **kwargs: Any) -> Any:
     """A fresh ``boto3.Session`` whose botocore session shares the process's model loader."""
-    global _loader
     import boto3
 
+    core = _botocore_session(profile_name)
+    with _lock:
+        session = boto3.Session(botocore_session=core, **kwargs)
+        # boto3 appends its own data folder to the loader on every Session: keep one copy.
+        paths = _loader.search_paths
+        paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
+def _botocore_session(profile_name: str | None) -> Any:
+    """A botocore session on the shared loader (no boto3: the clients here need only botocore)."""
+    global _loader
     from sso_kit.redaction import install
 
     install()  # secrets out of botocore's DEBUG records, whatever logging is configured
@@ -51,11 +65,7 @@ def new_session(profile_name: str | None = None, **kwargs: Any) -> Any:
             _loader = core.get_component("data_loader")
         else:
             core.register_component("data_loader", _loader)
-        session = boto3.Session(botocore_session=core, **kwargs)
-        # boto3 appends its own data folder to the loader on every Session: keep one copy.
-        paths = _loader.search_paths
-        paths[:] = list(dict.fromkeys(paths))
-    return session
+    return core
 
 
 def _fresh_credentials_class() -> type:
@@ -78,14 +88,14 @@ def _fresh_credentials_class() -> type:
     return _FreshCredentials
 
 
-def _share_role_credential_cache(session: Any) -> None:
+def _share_role_credential_cache(core: Any) -> None:
     """Give botocore's SSO credential provider the AWS CLI's role-credential file cache."""
     from botocore.exceptions import ProfileNotFound
 
     from sso_kit.cache import RoleCredentialCache
 
     try:
-        resolver = session._session.get_component("credential_provider")
+        resolver = core.get_component("credential_provider")
     except ProfileNotFound:
         return  # boto3's client() raises it again, as callers expect
     resolver.get_provider("sso").cache = RoleCredentialCache()
@@ -98,7 +108,7 @@ def _session_for(key: tuple[Any, ...], profile: str | None) -> Any:
         if session is not None:
             _sessions.move_to_end(key)
             return session
-    session = new_session(profile)
+    session = _botocore_session(profile)
     _share_role_credential_cache(session)
     with _lock:
         session = _sessions.setdefault(key, session)
@@ -161,7 +171,7 @@ def cached_client(
         options["retries"] = {"max_attempts": max_attempts, "mode": "standard"}
     session = _session_for(_session_key(key), profile)
     with _session_lock:
-        client = session.client(
+        client = session.create_client(
             service, region_name=region, config=Config(**options) if options else None
         )
     with _lock:
