@@ -68,7 +68,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             if done.returncode != 0:
                 failure = f"aws exited {done.returncode}: {done.stderr.strip()[-200:]}"
                 break
-        cli_path = _cli_path(env, home, cli_runs + 2)
+        cli_path = _cli_path(env, home, cli_runs)
     shutil.rmtree(home, ignore_errors=True)
     floor, kit, reused = medians["floor"], medians["sso_kit"], medians["boto3_reused"]
     fresh = medians["floor_new_connections"]
