@@ -88,7 +88,9 @@ def carried_rows(results: Path, names: Sequence[str]) -> list[Row]:
     rows = []
     for row in previous.get("rows", []):
         if row["benchmark"] not in ran:
-            note = f"from the run of {when}" + (f"; {row['note']}" if row.get("note") else "")
+            note = row.get("note", "")
+            if not note.startswith("from the run of"):  # carried twice: keep the first date
+                note = f"from the run of {when}" + (f"; {note}" if note else "")
             rows.append(Row(**{**row, "note": note}))
     return rows
 
