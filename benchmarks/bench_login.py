@@ -9,6 +9,12 @@
   are not rebuilt per call — the reference for how close sso_kit could get.
 * ``aws s3 ls``: the PyPI ``aws`` CLI as a process, reading the config and token cache sso_kit
   wrote (it does GetRoleCredentials + ListBuckets itself; the login is sso_kit's).
+* CLI path: ``sso-kit login --force`` + ``sso-kit ls`` as two processes against
+  ``aws sso login --use-device-code --no-browser`` + ``aws s3 ls`` of the real CLI v2 (2.36.7,
+  installed from the wheel beside the repository as the tests do), each with its caches wiped
+  first, alternating so load drifts hit both. Both talk to the same auto-approving sandbox,
+  whose first CreateToken already succeeds: neither waits out a poll interval, so the
+  comparison is start-up, imports and the calls themselves.
 
 The sandbox (``Sandbox(auto_approve=True)``, 127.0.0.1, port 0) runs in this process; the two
 in-process clients run in one worker process (``python -m benchmarks.bench_login``) with a
@@ -62,6 +68,7 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             if done.returncode != 0:
                 failure = f"aws exited {done.returncode}: {done.stderr.strip()[-200:]}"
                 break
+        cli_path = _cli_path(env, home, cli_runs)
     shutil.rmtree(home, ignore_errors=True)
     floor, kit, reused = medians["floor"], medians["sso_kit"], medians["boto3_reused"]
     fresh = medians["floor_new_connections"]
@@ -80,6 +87,68 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             headline=True),
         Row(NAME, "floor, a new connection per call", fresh * 1000, "ms", ratio(fresh, floor),
             note=f"median of {runs}; the same client closing after each response", headline=True),
+        *cli_path,
+    ]  # fmt: skip
+
+
+def _cli_v2() -> Path | None:
+    """The CLI v2 the tests use (``.venv/awscli-v2``), installed from the shared wheel if absent."""
+    from sso_kit.course.awscli import ensure_installed
+
+    target = VENV_BIN.parent / "awscli-v2"
+    wheel = REPO.parent / "shared" / "wheels" / "awscli-2.36.7-py3-none-any.whl"
+    if not (target / "bin" / "aws").exists() and not wheel.is_file():
+        return None
+    return Path(ensure_installed(wheel, target=target, progress=lambda _l: None, link=False).path)
+
+
+def _cli_path(env: dict[str, str], home: Path, runs: int) -> list[Row]:
+    """``sso-kit login --force`` + ``sso-kit ls`` against CLI v2's login + ``s3 ls``."""
+    aws = _cli_v2()
+    kit = [str(VENV_BIN / "sso-kit")]
+    commands = {
+        "sso_kit": [
+            [*kit, "login", "--force", "--profile", PROFILE],
+            [*kit, "ls", "--profile", PROFILE],
+        ],
+    }
+    if aws is not None:
+        commands["v2"] = [
+            [str(aws), "sso", "login", "--use-device-code", "--no-browser", "--profile", PROFILE],
+            [str(aws), "s3", "ls", "--profile", PROFILE],
+        ]
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    ls_samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (login_cmd, ls_cmd) in commands.items():
+            for folder in (home / ".aws" / "sso" / "cache", home / ".aws" / "cli" / "cache"):
+                shutil.rmtree(folder, ignore_errors=True)
+            began = time.perf_counter()
+            for step, command in enumerate((login_cmd, ls_cmd)):
+                started = time.perf_counter()
+                done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+                if done.returncode != 0:
+                    raise RuntimeError(f"{name} {command[1]} exited {done.returncode}: "
+                                       f"{done.stderr.strip()[-300:]}")  # fmt: skip
+                if step == 1:
+                    ls_samples[name].append(time.perf_counter() - started)
+            samples[name].append(time.perf_counter() - began)
+    kit_s, kit_ls = statistics.median(samples["sso_kit"]), statistics.median(ls_samples["sso_kit"])
+    v2_s = statistics.median(samples["v2"]) if aws else None
+    v2_ls = statistics.median(ls_samples["v2"]) if aws else None
+    note = f"median of {runs}, processes, caches wiped each run"
+    missing = "" if aws else "; no CLI v2 (wheel missing), no ratio"
+    return [
+        Row(NAME, "CLI path: `sso-kit login --force` + `sso-kit ls`", kit_s * 1000, "ms",
+            ratio(kit_s, v2_s), "≤ 0.5× CLI v2", note=f"{note}; ratio to CLI v2{missing}",
+            headline=True),
+        Row(NAME, "CLI path: `aws sso login --use-device-code` + `aws s3 ls` (CLI v2 2.36.7)",
+            None if v2_s is None else v2_s * 1000, "ms", 1.0 if aws else None, note=note,
+            headline=True),
+        Row(NAME, "`sso-kit ls` alone", kit_ls * 1000, "ms", ratio(kit_ls, v2_ls),
+            note="ratio to `aws s3 ls` of CLI v2"),
+        Row(NAME, "`aws s3 ls` alone (CLI v2)", None if v2_ls is None else v2_ls * 1000, "ms",
+            1.0 if aws else None),
     ]  # fmt: skip
 
 

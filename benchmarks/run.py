@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --suite    # also time the test suite (slow)
     .venv/bin/python benchmarks/run.py --quick    # tiny sizes, to check the harness works
     .venv/bin/python benchmarks/run.py --only imports login
+    .venv/bin/python benchmarks/run.py --only login --keep-others   # other rows carried over
 
 Results go to benchmarks/results/latest.json and latest.md. Nothing here asserts on time:
 goals are shown next to the numbers, as ratios measured within the same run.
@@ -77,17 +78,40 @@ def write_results(rows: Sequence[Row], meta: dict[str, Any], results: Path) -> P
     return results / "latest.md"
 
 
+def carried_rows(results: Path, names: Sequence[str]) -> list[Row]:
+    """The previous latest.json's rows of every benchmark not run now, marked as older."""
+    try:
+        previous = json.loads((results / "latest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    ran = {importlib.import_module(BENCHMARKS[n]).NAME for n in names}
+    when = previous.get("finished", "an earlier run")
+    rows = []
+    for row in previous.get("rows", []):
+        if row["benchmark"] not in ran:
+            note = row.get("note", "")
+            if not note.startswith("from the run of"):  # carried twice: keep the first date
+                note = f"from the run of {when}" + (f"; {note}" if note else "")
+            rows.append(Row(**{**row, "note": note}))
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     parser.add_argument("--suite", action="store_true", help="also time the test suite (slow)")
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="just these")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="output folder")
+    parser.add_argument(
+        "--keep-others", action="store_true", help="carry the other benchmarks' previous rows"
+    )
     args = parser.parse_args(argv)
     # the test suite is opt-in (slow); so is the fresh-clone install at --quick sizes (it
     # downloads every package cold, which no smoke test should do)
     names = args.only or [
-        n for n in BENCHMARKS if (n != "suite" or args.suite) and not (n == "install" and args.quick)
+        n
+        for n in BENCHMARKS
+        if (n != "suite" or args.suite) and not (n == "install" and args.quick)
     ]
     meta: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -96,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "benchmarks": names,
     }
     workdir = Path(tempfile.mkdtemp(prefix="sso-kit-bench-"))
+    carried = carried_rows(args.results, names) if args.keep_others else []
     rows: list[Row] = []
     try:
         for name in names:
@@ -103,12 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows += run_one(name, args.quick, workdir, args.results)
             # written after each benchmark too, so a long run that is stopped leaves its rows
             meta["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
-            write_results(rows, {**meta, "finished": "(partial)"}, args.results)
+            write_results(rows + carried, {**meta, "finished": "(partial)"}, args.results)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     meta["finished"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     meta["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
-    path = write_results(rows, meta, args.results)
+    path = write_results(rows + carried, meta, args.results)
     print(path.read_text("utf-8"))
     return 1 if any(r.case == "benchmark failed" for r in rows) else 0
 

@@ -411,3 +411,31 @@ def save_role_credentials(
         },
     }
     return _write(cli_cache_dir(), key, doc)
+
+
+class RoleCredentialCache:
+    """``~/.aws/cli/cache`` as the dict botocore's SSO credential provider caches into.
+
+    The AWS CLI v2 hands that provider a file cache of this folder; a plain botocore session
+    keeps role credentials in memory, so each new client would call GetRoleCredentials again.
+    Reads and writes go through this module (owner-only folders, atomic writes); an
+    unreadable file counts as missing, so botocore fetches fresh credentials and rewrites it.
+    """
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._load(key) is not None
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        document = self._load(key)
+        if document is None:
+            raise KeyError(key)
+        return document
+
+    def __setitem__(self, key: str, document: dict[str, Any]) -> None:
+        _write(cli_cache_dir(), key, document)
+
+    def _load(self, key: str) -> dict[str, Any] | None:
+        try:
+            return load_json(cli_cache_dir() / f"{key}.json")
+        except CacheError:
+            return None

@@ -9,6 +9,16 @@ config file and, for signed clients, of the SSO token and CLI credential cache f
 refresh and logout all rename or delete files there, which changes the folder's stamp). A
 changed file therefore means a fresh client, exactly as if a new ``boto3.Session`` had been
 made: after a logout, ``list_buckets`` fails as it would in a new process.
+
+Building a botocore session costs as much again (it registers some 130 event handlers, and
+each session builds its own client classes), so sessions are reused too, under the same key
+minus the service, region and cache stamps. Their credentials are resolved afresh for every
+client they build (``_fresh_credentials_class``), so a client made after a login or logout
+carries what the files hold at that moment, as one from a brand-new session would.
+Like the AWS CLI v2, botocore's SSO provider keeps role credentials in ``~/.aws/cli/cache``.
+Cached clients are botocore's own (what boto3's ``Session.client`` returns, without boto3's
+S3 transfer helpers, which nothing here uses): a command imports botocore, not boto3 and
+s3transfer.
 """
 
 from __future__ import annotations
@@ -24,28 +34,86 @@ __all__ = ["cached_client", "new_session"]
 _MAX_CLIENTS = 32
 _lock = threading.Lock()
 _clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_sessions: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_session_lock = threading.Lock()  # botocore sessions are not thread-safe: one builder at once
 _loader: Any = None
+_FreshCredentials: type | None = None
 
 
 def new_session(profile_name: str | None = None, **kwargs: Any) -> Any:
     """A fresh ``boto3.Session`` whose botocore session shares the process's model loader."""
-    global _loader
     import boto3
-    import botocore.session
 
+    core = _botocore_session(profile_name)
+    with _lock:
+        session = boto3.Session(botocore_session=core, **kwargs)
+        # boto3 appends its own data folder to the loader on every Session: keep one copy.
+        paths = _loader.search_paths
+        paths[:] = list(dict.fromkeys(paths))
+    return session
+
+
+def _botocore_session(profile_name: str | None) -> Any:
+    """A botocore session on the shared loader (no boto3: the clients here need only botocore)."""
+    global _loader
     from sso_kit.redaction import install
 
     install()  # secrets out of botocore's DEBUG records, whatever logging is configured
-    core = botocore.session.Session(profile=profile_name)
+    core = _fresh_credentials_class()(profile=profile_name)
     with _lock:
         if _loader is None:
             _loader = core.get_component("data_loader")
         else:
             core.register_component("data_loader", _loader)
-        session = boto3.Session(botocore_session=core, **kwargs)
-        # boto3 appends its own data folder to the loader on every Session: keep one copy.
-        paths = _loader.search_paths
-        paths[:] = list(dict.fromkeys(paths))
+    return core
+
+
+def _fresh_credentials_class() -> type:
+    """botocore's Session, resolving credentials anew for each client (built once)."""
+    global _FreshCredentials
+    if _FreshCredentials is None:
+        import botocore.session
+
+        class FreshCredentialsSession(botocore.session.Session):  # type: ignore[misc]
+            """Each client gets the credentials the config and caches give now.
+
+            A plain session resolves once and hands every later client the same object,
+            which would outlive a logout or a new login.
+            """
+
+            def get_credentials(self) -> Any:
+                return self.get_component("credential_provider").load_credentials()
+
+        _FreshCredentials = FreshCredentialsSession
+    return _FreshCredentials
+
+
+def _share_role_credential_cache(core: Any) -> None:
+    """Give botocore's SSO credential provider the AWS CLI's role-credential file cache."""
+    from botocore.exceptions import ProfileNotFound
+
+    from sso_kit.cache import RoleCredentialCache
+
+    try:
+        resolver = core.get_component("credential_provider")
+    except ProfileNotFound:
+        return  # boto3's client() raises it again, as callers expect
+    resolver.get_provider("sso").cache = RoleCredentialCache()
+
+
+def _session_for(key: tuple[Any, ...], profile: str | None) -> Any:
+    """The reused session for ``key`` (profile, HOME, AWS_* variables, config stamp)."""
+    with _lock:
+        session = _sessions.get(key)
+        if session is not None:
+            _sessions.move_to_end(key)
+            return session
+    session = _botocore_session(profile)
+    _share_role_credential_cache(session)
+    with _lock:
+        session = _sessions.setdefault(key, session)
+        while len(_sessions) > _MAX_CLIENTS:
+            _sessions.popitem(last=False)
     return session
 
 
@@ -67,6 +135,12 @@ def _key(
     if not unsigned:  # signed clients carry credentials that come from the caches
         files += (_stamp(home / ".aws" / "sso" / "cache"), _stamp(home / ".aws" / "cli" / "cache"))
     return (service, profile, region, unsigned, options, str(home), env, files)
+
+
+def _session_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A client key without what only the client depends on (service, region, options, caches)."""
+    _service, profile, _region, _unsigned, _options, home, env, files = key
+    return (profile, home, env, files[0])
 
 
 def cached_client(
@@ -95,9 +169,11 @@ def cached_client(
         options["signature_version"] = UNSIGNED
     if max_attempts is not None:
         options["retries"] = {"max_attempts": max_attempts, "mode": "standard"}
-    client = new_session(profile).client(
-        service, region_name=region, config=Config(**options) if options else None
-    )
+    session = _session_for(_session_key(key), profile)
+    with _session_lock:
+        client = session.create_client(
+            service, region_name=region, config=Config(**options) if options else None
+        )
     with _lock:
         _clients[key] = client
         while len(_clients) > _MAX_CLIENTS:

@@ -11,7 +11,7 @@ import json
 import sys
 
 from sso_kit.cli.options import add_command, add_json_option
-from sso_kit.diagnose import EXIT_CODES, STAGE_TITLES
+from sso_kit.diagnose.report import EXIT_CODES, STAGE_TITLES
 
 DOCTOR_EPILOG = (
     "exit codes (the earliest stage with a problem wins; warnings never fail):\n  0 no problems · "

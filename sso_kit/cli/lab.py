@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from sso_kit.cli.options import add_command
-from sso_kit.course.lab_setup import DEFAULT_PORT
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -18,11 +17,11 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     sign-in details. Ctrl-C stops both.
     """
 
-    from sso_kit.course.lab import LabAlreadyRunningError, run_lab
+    from sso_kit.course.lab import DEFAULT_PORT, LabAlreadyRunningError, run_lab
 
     try:
         return run_lab(
-            port=args.port,
+            port=DEFAULT_PORT if args.port is None else args.port,
             sandbox_port=args.sandbox_port,
             public_url=args.public_url,
             notebook_dir=args.notebook_dir,
@@ -39,8 +38,8 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--port",
         type=int,
-        default=DEFAULT_PORT,
-        help=f"JupyterLab port (default {DEFAULT_PORT}; a free one if busy; 0 = any free port)",
+        default=None,  # run_lab's default; the course package loads only when lab runs
+        help="JupyterLab port (default 8888; a free one if busy; 0 = any free port)",
     )
     p.add_argument(
         "--sandbox-port", type=int, default=0, help="sandbox port (default: any free port)"

@@ -42,6 +42,14 @@ SOURCE_SUFFIX = ".md"
 #: against the auto-approving sandbox; real AWS is never used headless unless asked).
 CELL_TIMEOUT = 600
 
+#: What every step's first cells import (the setup cell, widgets, boto3). A kernel started
+#: ahead of its notebook imports these silently (no output, no execution count) while the
+#: notebook before it runs, so the import is paid in parallel rather than in turn.
+WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
+KERNEL_NAME = "python3"
+#: False: papermill starts each kernel itself, in turn (the benchmark's side-by-side "before")
+PREWARM_KERNELS = True
+
 
 class TutorialFailed(SsoKitError):
     """A tutorial step failed; the message names the notebook and the cell."""
@@ -141,6 +149,107 @@ def isolated_home_env(home: Path) -> dict[str, str | None]:
     return env
 
 
+class _KernelPool:
+    """The next notebook's kernel, started and warmed while the current notebook runs.
+
+    papermill starts a fresh kernel for each notebook and waits for it; given a kernel
+    manager whose kernel is already up (``km=``), it uses that one instead. Every notebook
+    still gets a kernel of its own, with the run's environment and working directory; the
+    kernels boot as tasks on the event loop papermill drives, so they progress while cells
+    run. Without that loop (run_tutorial called from a running loop) there is no pool.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        from jupyter_core.utils import ensure_event_loop
+
+        self._cwd = cwd
+        self._loop = ensure_event_loop()
+        self._next: Any = None
+        self._stopping: list[Any] = []
+
+    @staticmethod
+    def usable() -> bool:
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return True
+        return False
+
+    def take(self, more: bool = True) -> Any:
+        """A started kernel manager for the notebook about to run; with ``more``, the
+        kernel for the notebook after it starts now."""
+        task = self._next or self._loop.create_task(self._boot())
+        manager = self._loop.run_until_complete(task)
+        self._next = self._loop.create_task(self._boot()) if more else None
+        return manager
+
+    def give_back(self, manager: Any) -> None:
+        """Stop a used kernel in the background (papermill leaves a lent one running)."""
+        self._stopping.append(self._loop.create_task(self._stop(manager)))
+
+    def close(self) -> None:
+        """Stop the spare kernel and wait until every kernel is down."""
+        import asyncio
+
+        async def finish() -> None:
+            if self._next is not None:
+                spare = await self._next
+                await self._stop(spare)
+            await asyncio.gather(*self._stopping, return_exceptions=True)
+
+        self._loop.run_until_complete(finish())
+
+    async def _boot(self) -> Any:
+        manager = _pooled_manager_class()(kernel_name=KERNEL_NAME)
+        await manager.start_kernel(cwd=str(self._cwd))
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            msg_id = client.execute(WARM_IMPORTS, silent=True, store_history=False)
+            while True:  # a failed import is left for the notebook's own cell to report
+                reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    break
+        finally:
+            client.stop_channels()
+        return manager
+
+    @staticmethod
+    async def _stop(manager: Any) -> None:
+        for client in manager.lent_clients:
+            client.stop_channels()
+        if await manager.is_alive():
+            await manager.shutdown_kernel()
+        await manager.cleanup_resources()
+
+
+_PooledManager: type | None = None
+
+
+def _pooled_manager_class() -> type:
+    """AsyncKernelManager that remembers the clients it made (nbclient leaves a lent
+    kernel's client connected; the pool closes it)."""
+    global _PooledManager
+    if _PooledManager is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
+            def client(self, **kwargs: Any) -> Any:
+                made = super().client(**kwargs)
+                self.lent_clients.append(made)
+                return made
+
+            @property
+            def lent_clients(self) -> list[Any]:
+                return self.__dict__.setdefault("_lent_clients", [])
+
+        _PooledManager = PooledKernelManager
+    return _PooledManager
+
+
 def _describe_failure(nb: Path, exc: BaseException) -> str:
     cell = getattr(exc, "cell_index", None)
     count = getattr(exc, "exec_count", None)
@@ -209,28 +318,35 @@ def run_tutorial(
     results: list[StepResult] = []
     failed = False
     bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
+    pool: _KernelPool | None = None
     try:
         with _environment(env), sandbox_ctx as sandbox:
             if sandbox is not None:
                 os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
                 os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
-            for nb in paths:
+            one_folder = len({p.parent for p in paths}) == 1
+            if PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
+                pool = _KernelPool(paths[0].parent)  # after the environment: kernels inherit it
+            for index, nb in enumerate(paths):
                 if failed:
                     results.append(StepResult(nb.stem, "skipped", 0.0))
                     continue
                 bar.set_postfix_str(nb.stem)
                 target = out / f"{nb.stem}.ipynb"
                 began = time.monotonic()
+                more = index + 1 < len(paths)
+                lent = {"km": pool.take(more)} if pool is not None else {}
                 try:
                     pm.execute_notebook(
                         read_notebook(nb),
                         str(target),
                         parameters=params,
-                        kernel_name="python3",
+                        kernel_name=KERNEL_NAME,
                         cwd=str(nb.parent),
                         progress_bar=False,
                         execution_timeout=CELL_TIMEOUT,
                         log_output=False,
+                        **lent,
                     )
                     results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
                 except Exception as exc:  # papermill's error, a kernel crash, a timeout
@@ -244,9 +360,14 @@ def run_tutorial(
                             _describe_failure(nb, exc),
                         )
                     )
+                finally:
+                    if pool is not None:
+                        pool.give_back(lent["km"])
                 bar.update(1)
     finally:
         bar.close()
+        if pool is not None:
+            pool.close()  # every kernel down before the temporary HOME goes
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results

@@ -5,9 +5,7 @@ checks this), and never logs in, refreshes or rewrites a cache file.
 
 from __future__ import annotations
 
-from sso_kit.diagnose.explainer import Explanation, explain
-from sso_kit.diagnose.report import EXIT_CODES, STAGE_TITLES, STAGES, Finding, Report
-from sso_kit.diagnose.stages import doctor
+from sso_kit.lazy import lazy_getattr
 
 __all__ = [
     "EXIT_CODES",
@@ -19,3 +17,17 @@ __all__ = [
     "doctor",
     "explain",
 ]
+
+# Lazy: the CLI imports this package for every command (its help lists the exit codes), and
+# ``stages`` pulls in most of the library; each name loads its module on first use.
+_LAZY = {
+    "EXIT_CODES": "report",
+    "STAGES": "report",
+    "STAGE_TITLES": "report",
+    "Finding": "report",
+    "Report": "report",
+    "Explanation": "explainer",
+    "explain": "explainer",
+    "doctor": "stages",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY)
