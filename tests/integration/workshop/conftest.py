@@ -15,9 +15,23 @@ import pytest
 from sso_kit.workshop.start import RunningWorkshop, start_workshop
 
 
+#: moto keeps its IAM Identity Center in process-wide backends keyed by the management
+#: account; other tests' sandboxes in this worker use the default one (and make their own
+#: learner01…). A management account of its own keeps this workshop's directory apart, as
+#: ``sso-kit workshop start`` in a process of its own is.
+MANAGEMENT_ACCOUNT = "999900001111"
+
+
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory) -> Iterator[RunningWorkshop]:
-    running = start_workshop(3, spares=1, data_dir=tmp_path_factory.mktemp("workshop"))
+    import json
+
+    from sso_kit.sandbox.seed import default_seed
+
+    folder = tmp_path_factory.mktemp("workshop")
+    seed = folder / "seed.json"
+    seed.write_text(json.dumps(default_seed()).replace("111122223333", MANAGEMENT_ACCOUNT))
+    running = start_workshop(3, spares=1, data_dir=folder / "data", seed=seed)
     try:
         yield running
     finally:
