@@ -32,6 +32,7 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks.bare_http import BareClient, CallFailed
 from benchmarks.common import Row, percentile
+from sso_kit.processes import stop_process
 
 NAME = "workshop"
 P95_GOAL_MS = 1000.0
@@ -225,12 +226,7 @@ def run(quick: bool, workdir: Path, learners: int | None = None) -> list[Row]:
             )
         )
     finally:
-        process.terminate()  # it saves 200 accounts' state first: give it time, then insist
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 120.0)  # it saves 200 accounts' state first: give it time
 
     errors = [e for r in results.values() for e in r["errors"]]
     per_op: dict[str, list[float]] = defaultdict(list)

@@ -45,12 +45,12 @@ from sso_kit.course.lab_setup import (
 )
 from sso_kit.errors import SandboxError, SsoKitError
 from sso_kit.net import LOOPBACK_HOST, free_port, port_free
+from sso_kit.processes import stop_process
 
 __all__ = [
     "LabAlreadyRunningError",
     "ensure_terminal_tools",
     "run_lab",
-    "stop_process_group",
     "wait_for_jupyter",
 ]
 
@@ -137,18 +137,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def stop_process_group(proc: subprocess.Popen[Any], timeout: float = _STOP_TIMEOUT) -> None:
-    """SIGTERM the child (JupyterLab stops its kernels), then SIGKILL whatever is left in its group."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # kernels or a hung server; started with setsid
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(5)
 
 
 def _banner(state: LabState, sandbox: Any) -> str:
@@ -344,4 +332,4 @@ def _serve(
         return 0
     finally:
         with _shielded():
-            stop_process_group(proc)
+            stop_process(proc, _STOP_TIMEOUT, group=True)

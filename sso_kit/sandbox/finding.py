@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from sso_kit.errors import SandboxError
 from sso_kit.home import kit_home
+from sso_kit.processes import stop_process
 from sso_kit.sandbox.passwords import User
 
 ENV_URL = "SSO_KIT_SANDBOX_URL"
@@ -204,9 +205,4 @@ class Finding:
         """Stop a sandbox this handle spawned as a background process."""
         process = getattr(self, "_process", None)
         if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, 15.0)

@@ -24,9 +24,10 @@ from typing import Any
 
 import pytest
 
-from sso_kit.course.lab import stop_process_group, wait_for_jupyter
+from sso_kit.course.lab import wait_for_jupyter
 from sso_kit.course.lab_setup import jupyter_command, write_lab_settings
 from sso_kit.net import free_port
+from sso_kit.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -100,7 +101,7 @@ class JupyterServer:
 
     def stop(self) -> None:
         if self.proc is not None:
-            stop_process_group(self.proc)
+            stop_process(self.proc, 20.0, group=True)
 
 
 def copy_notebooks(dest: Path) -> Path:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from sso_kit.processes import stop_process
+
 REPO = Path(__file__).resolve().parents[2]
 NODE_BIN = REPO / ".venv" / "node" / "node_modules" / ".bin"
 
@@ -132,12 +134,7 @@ def hub(tmp_path_factory):
         _wait(f"{url}/services/sso-sandbox/_sandbox/health", 240)
         yield Hub(url, token, folder, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, 60.0, group=True)  # the hub, its proxy, servers and service
         log.close()
 
 

@@ -14,7 +14,6 @@ import pytest
 
 from sso_kit.workshop.start import RunningWorkshop, start_workshop
 
-
 #: moto keeps its IAM Identity Center in process-wide backends keyed by the management
 #: account; other tests' sandboxes in this worker use the default one (and make their own
 #: learner01…). A management account of its own keeps this workshop's directory apart, as
