@@ -16,6 +16,18 @@ from typing import Any
 from sso_kit.cli.options import add_command
 from sso_kit.net import LOOPBACK
 
+#: The options named like ``start_workshop``'s parameters, passed through as they are.
+START_OPTIONS = (
+    "spares",
+    "seed",
+    "data_dir",
+    "host",
+    "port",
+    "public_url",
+    "prefix",
+    "stuck_minutes",
+)
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -50,7 +62,9 @@ def register(subparsers: Any) -> None:
     check.add_argument("--data-dir", help="the workshop's data dir (default ~/.sso-kit/workshop)")
     check.add_argument("--learner", help="who to run as (default: the first spare user)")
     check.add_argument("--password", help="their password (default: from the data dir)")
-    check.add_argument("--notebooks", nargs="*", help="steps to run (default: 00 04 05 06 07 08 09)")
+    check.add_argument(
+        "--notebooks", nargs="*", help="steps to run (default: 00 04 05 06 07 08 09)"
+    )
     check.add_argument("--output-dir", default="out/workshop-check")
 
 
@@ -81,14 +95,7 @@ def run_start(args: argparse.Namespace) -> int:
         )
     workshop = start_workshop(
         args.learners,
-        spares=args.spares,
-        seed=args.seed,
-        data_dir=args.data_dir,
-        host=args.host,
-        port=args.port,
-        public_url=args.public_url,
-        prefix=args.prefix,
-        stuck_minutes=args.stuck_minutes,
+        **{name: getattr(args, name) for name in START_OPTIONS},
         progress=_warm_up_progress,
     )
     stop = threading.Event()

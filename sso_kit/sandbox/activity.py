@@ -174,6 +174,15 @@ class ActivityLog:
         return {name: entry for name in names if (entry := self.get(name)) is not None}
 
 
+#: The S3 operation a method names on a bucket (``/name``) or an object (``/name/key``).
+_S3_OPERATIONS = {
+    "bucket": {"GET": "ListObjects", "PUT": "CreateBucket", "DELETE": "DeleteBucket",
+               "HEAD": "HeadBucket"},
+    "object": {"GET": "GetObject", "PUT": "PutObject", "DELETE": "DeleteObject",
+               "HEAD": "HeadObject"},
+}  # fmt: skip
+
+
 def s3_operation(method: str, path: str, query: str) -> str:
     """The S3 operation of a path-style request (what the kit and the CLI send)."""
     parts = [p for p in path.split("/") if p]
@@ -187,18 +196,8 @@ def s3_operation(method: str, path: str, query: str) -> str:
             return f"{verb}Bucket{sub.title()}"
         if "delete" in args and method == "POST":
             return "DeleteObjects"
-        return {
-            "GET": "ListObjects",
-            "PUT": "CreateBucket",
-            "DELETE": "DeleteBucket",
-            "HEAD": "HeadBucket",
-        }.get(method, f"S3 {method} bucket")
-    return {
-        "GET": "GetObject",
-        "PUT": "PutObject",
-        "DELETE": "DeleteObject",
-        "HEAD": "HeadObject",
-    }.get(method, f"S3 {method} object")
+        return _S3_OPERATIONS["bucket"].get(method, f"S3 {method} bucket")
+    return _S3_OPERATIONS["object"].get(method, f"S3 {method} object")
 
 
 # -- feeding the log from the server (one call per request; never raises into it) -------------
