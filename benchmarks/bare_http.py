@@ -225,3 +225,20 @@ class WsgiClient(BareClient):
             headers=headers,
         )  # fmt: skip
         return response.status_code, response.headers.get("Content-Type", ""), response.data
+
+
+def learners_of(sandbox: Any) -> list[Any]:
+    """The sandbox's ``learnerNN`` users (not the default ``learner``), in name order."""
+    return sorted(
+        (u for name, u in sandbox.users.items() if name.startswith("learner") and name[7:]),
+        key=lambda u: u.name,
+    )
+
+
+def warm_up(sandbox: Any, user: Any) -> None:
+    """One whole flow before anything is timed: moto's first signed call is slow."""
+    client = BareClient(sandbox.url, sandbox.start_url)
+    try:
+        client.full_flow(approve=(user.name, user.password, sandbox.admin_key))
+    finally:
+        client.close()

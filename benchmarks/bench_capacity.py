@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bare_http import OPERATIONS, BareClient, WsgiClient
+from benchmarks.bare_http import OPERATIONS, BareClient, WsgiClient, learners_of, warm_up
 from benchmarks.common import REPO, Row, cpu_seconds, listen_overflows, peak_rss_mib, percentile
 
 NAME = "sandbox capacity"
@@ -210,13 +210,8 @@ def run(quick: bool, workdir: Path, *, results: Path | None = None) -> list[Row]
     sb = Sandbox.spawn(state_file=state, timeout=300, learners=learners, auto_approve=True)
     rows: list[Row] = []
     try:
-        users = sorted(
-            (u for name, u in sb.users.items() if name.startswith("learner") and name[7:]),
-            key=lambda u: u.name,
-        )
-        warm = BareClient(sb.url, sb.start_url)
-        warm.full_flow(approve=(users[0].name, users[0].password, sb.admin_key))
-        warm.close()
+        users = learners_of(sb)
+        warm_up(sb, users[0])
         for n, ramp in levels:
             rows += level_rows(run_level(sb, users[:n], rounds, ramp))
     finally:

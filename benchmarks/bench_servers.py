@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bare_http import BareClient
+from benchmarks.bare_http import learners_of, warm_up
 from benchmarks.bench_capacity import run_level
 from benchmarks.common import REPO, Row, percentile, ratio
 
@@ -74,13 +74,8 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     for kind in KINDS:
         sb = spawn(kind, workdir, max(levels))
         try:
-            users = sorted(
-                (u for name, u in sb.users.items() if name.startswith("learner") and name[7:]),
-                key=lambda u: u.name,
-            )
-            warm = BareClient(sb.url, sb.start_url)
-            warm.full_flow(approve=(users[0].name, users[0].password, sb.admin_key))
-            warm.close()
+            users = learners_of(sb)
+            warm_up(sb, users[0])
             results[kind] = [run_level(sb, users[:n], rounds) for n in levels]
         finally:
             sb.terminate()
