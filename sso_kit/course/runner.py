@@ -195,14 +195,31 @@ class _KernelPool:
 
         async def finish() -> None:
             if self._next is not None:
-                spare = await self._next
-                await self._stop(spare)
+                try:
+                    spare = await self._next
+                except RuntimeError:  # the unused spare died starting: nothing left to stop
+                    spare = None
+                if spare is not None:
+                    await self._stop(spare)
             await asyncio.gather(*self._stopping, return_exceptions=True)
 
         self._loop.run_until_complete(finish())
 
     async def _boot(self) -> Any:
-        manager = _pooled_manager_class()(kernel_name=KERNEL_NAME)
+        """A started, warmed kernel. One that dies before answering is replaced (twice at
+        most): jupyter_client picks its ZMQ ports before the kernel binds them, so another
+        process can take one in between ("Address already in use")."""
+        for attempt in range(3):
+            manager = _pooled_manager_class()(kernel_name=KERNEL_NAME)
+            try:
+                return await self._warm(manager)
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                await self._stop(manager)
+        raise AssertionError("unreachable")
+
+    async def _warm(self, manager: Any) -> Any:
         await manager.start_kernel(cwd=str(self._cwd))
         client = manager.client()
         client.start_channels()
