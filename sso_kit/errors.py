@@ -10,29 +10,6 @@ from __future__ import annotations
 
 import re
 
-__all__ = [
-    "AuthorizationDeniedError",
-    "AuthorizationExpiredError",
-    "BucketError",
-    "CacheError",
-    "CacheUnreadableError",
-    "ConfigError",
-    "ConfigWriteError",
-    "EnvironmentProblemError",
-    "LoginCancelledError",
-    "LoginError",
-    "NotLoggedInError",
-    "PortalError",
-    "ProfileNotFoundError",
-    "SandboxError",
-    "SsoKitError",
-    "ValidationError",
-    "aws_error",
-    "exit_code_table",
-    "format_exit_codes",
-    "redact",
-]
-
 # Values that look like secrets (long base64/hex-ish runs) and key=value pairs whose key is a
 # secret name. Used as a last line of defence: messages should never be built from secrets.
 _SECRET_KEYS = re.compile(

@@ -191,25 +191,40 @@ def test_endpoint_url_accepted() -> None:
     assert validate_endpoint_url("http://127.0.0.1:4566/") == "http://127.0.0.1:4566"
 
 
-# What each validator refuses: (validator, value, the example its message gives).
+# What each validator refuses, and the example its message gives: {case: refused value}.
+REFUSALS = {
+    (validate_sso_region, "us-east-1"): {
+        "region that does not exist": "us-east-9",
+        "region without dashes": "useast1",
+        "empty region": "",
+    },
+    (validate_account_id, "12 digits"): {
+        "11 digits": "11112222333",
+        "13 digits": "1111222233334",
+        "dashes": "1111-2222-3333",
+        "int that lost its zero": 12345678901,
+        "boolean": True,
+    },
+    (validate_role_name, "PowerUserAccess"): {
+        "empty role": "",
+        "space in role": "Power User",
+        "role longer than 64": "x" * 65,
+        "slash in role": "role/path",
+    },
+    (validate_scopes, "sso:account:access"): {
+        "empty scopes": "",
+        "space in scope": "sso:account access",
+    },
+    (validate_endpoint_url, "127.0.0.1"): {
+        "not http": "ftp://127.0.0.1:1",
+        "path": "http://127.0.0.1:1/path",
+        "bad port": "http://127.0.0.1:99999",
+    },
+}
 REJECTED = [
-    pytest.param(validate_sso_region, "us-east-9", "us-east-1", id="region that does not exist"),
-    pytest.param(validate_sso_region, "useast1", "us-east-1", id="region without dashes"),
-    pytest.param(validate_sso_region, "", "us-east-1", id="empty region"),
-    pytest.param(validate_account_id, "11112222333", "12 digits", id="11 digits"),
-    pytest.param(validate_account_id, "1111222233334", "12 digits", id="13 digits"),
-    pytest.param(validate_account_id, "1111-2222-3333", "12 digits", id="dashes"),
-    pytest.param(validate_account_id, 12345678901, "12 digits", id="int that lost its zero"),
-    pytest.param(validate_account_id, True, "12 digits", id="boolean"),
-    pytest.param(validate_role_name, "", "PowerUserAccess", id="empty role"),
-    pytest.param(validate_role_name, "Power User", "PowerUserAccess", id="space in role"),
-    pytest.param(validate_role_name, "x" * 65, "PowerUserAccess", id="role longer than 64"),
-    pytest.param(validate_role_name, "role/path", "PowerUserAccess", id="slash in role"),
-    pytest.param(validate_scopes, "", "sso:account:access", id="empty scopes"),
-    pytest.param(validate_scopes, "sso:account access", "sso:account:access", id="space in scope"),
-    pytest.param(validate_endpoint_url, "ftp://127.0.0.1:1", "127.0.0.1", id="not http"),
-    pytest.param(validate_endpoint_url, "http://127.0.0.1:1/path", "127.0.0.1", id="path"),
-    pytest.param(validate_endpoint_url, "http://127.0.0.1:99999", "127.0.0.1", id="bad port"),
+    pytest.param(validator, value, example, id=case)
+    for (validator, example), cases in REFUSALS.items()
+    for case, value in cases.items()
 ]
 
 
