@@ -47,8 +47,15 @@ CELL_TIMEOUT = 600
 #: notebook before it runs, so the import is paid in parallel rather than in turn.
 WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
 KERNEL_NAME = "python3"
-#: False: papermill starts each kernel itself, in turn (the benchmark's side-by-side "before")
+#: How the notebooks get their kernel. ``shared``: one kernel runs them in turn, reset before
+#: each (:mod:`sso_kit.course.kernel_reset`), so start-up and imports are paid once.
+#: ``per-notebook``: a kernel of its own for each, the next one started and warmed while the
+#: current notebook runs (the benchmark's side-by-side "before").
+KERNEL_MODES = ("shared", "per-notebook")
+#: False: in ``per-notebook`` mode, papermill starts each kernel itself, in turn
 PREWARM_KERNELS = True
+#: Run silently in the shared kernel before each notebook (``{cwd!r}``: its folder).
+RESET_CODE = "__import__('sso_kit.course.kernel_reset').course.kernel_reset.begin_notebook({cwd!r})"
 
 
 class TutorialFailed(SsoKitError):
@@ -221,18 +228,12 @@ class _KernelPool:
 
     async def _warm(self, manager: Any) -> Any:
         await manager.start_kernel(cwd=str(self._cwd))
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            msg_id = client.execute(WARM_IMPORTS, silent=True, store_history=False)
-            while True:  # a failed import is left for the notebook's own cell to report
-                reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    break
-        finally:
-            client.stop_channels()
+        await _run_silently(manager, WARM_IMPORTS)  # a failed import: the notebook reports it
         return manager
+
+    def run(self, awaitable: Any) -> Any:
+        """Run a coroutine on the pool's event loop (the one papermill drives)."""
+        return self._loop.run_until_complete(awaitable)
 
     @staticmethod
     async def _stop(manager: Any) -> None:
@@ -241,6 +242,52 @@ class _KernelPool:
         if await manager.is_alive():
             await manager.shutdown_kernel()
         await manager.cleanup_resources()
+
+
+async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
+    """Execute ``code`` in the kernel without output or execution count; its reply content."""
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        msg_id = client.execute(code, silent=True, store_history=False)
+        while True:
+            reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return dict(reply.get("content", {}))
+    finally:
+        client.stop_channels()
+
+
+class _SharedKernel:
+    """One kernel for every notebook, made to look new before each (``RESET_CODE``).
+
+    papermill runs a lent kernel (``km=``) and leaves it running, so the same manager is lent
+    to every notebook in turn; the reset between them clears what a notebook defined and
+    keeps what it imported.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self._pool = _KernelPool(cwd)
+        self._manager: Any = None
+
+    def take(self, cwd: Path) -> Any:
+        """The kernel, reset for a notebook that runs in ``cwd``."""
+        if self._manager is None:
+            self._manager = self._pool.take(more=False)
+        content = self._pool.run(_run_silently(self._manager, RESET_CODE.format(cwd=str(cwd))))
+        if content.get("status") != "ok":
+            raise RuntimeError(
+                "The shared kernel could not be reset for the next notebook: "
+                f"{content.get('ename')}: {content.get('evalue')}"
+            )
+        return self._manager
+
+    def close(self) -> None:
+        """Stop the kernel and wait until it is down."""
+        if self._manager is not None:
+            self._pool.give_back(self._manager)
+        self._pool.close()
 
 
 _PooledManager: type | None = None
@@ -296,14 +343,19 @@ def run_tutorial(
     sandbox_url: str | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    kernel: str = "shared",
 ) -> list[StepResult]:
     """Execute the notebooks in order; return one StepResult each (failed steps included).
 
     ``isolated`` uses a temporary HOME (or ``home`` if given, which is kept afterwards);
     ``isolated=False`` uses the caller's real HOME and config. Unless ``sandbox_url`` is given
     or the parameters say ``use_sandbox=False``, an auto-approving sandbox is started for the
-    run and stopped afterwards.
+    run and stopped afterwards. ``kernel`` is one of :data:`KERNEL_MODES`.
     """
+    if kernel not in KERNEL_MODES:
+        raise SsoKitError(
+            f"Unknown kernel mode {kernel!r}.", hint=f"Choose from: {', '.join(KERNEL_MODES)}."
+        )
     import papermill as pm
     from tqdm.auto import tqdm
 
@@ -336,14 +388,18 @@ def run_tutorial(
     failed = False
     bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
     pool: _KernelPool | None = None
+    shared: _SharedKernel | None = None
     try:
         with _environment(env), sandbox_ctx as sandbox:
             if sandbox is not None:
                 os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
                 os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
             one_folder = len({p.parent for p in paths}) == 1
-            if PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
-                pool = _KernelPool(paths[0].parent)  # after the environment: kernels inherit it
+            # after the environment is set: the kernels inherit it
+            if kernel == "shared" and _KernelPool.usable():
+                shared = _SharedKernel(paths[0].parent)
+            elif PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
+                pool = _KernelPool(paths[0].parent)
             for index, nb in enumerate(paths):
                 if failed:
                     results.append(StepResult(nb.stem, "skipped", 0.0))
@@ -352,8 +408,12 @@ def run_tutorial(
                 target = out / f"{nb.stem}.ipynb"
                 began = time.monotonic()
                 more = index + 1 < len(paths)
-                lent = {"km": pool.take(more)} if pool is not None else {}
+                lent: dict[str, Any] = {}
                 try:
+                    if shared is not None:
+                        lent["km"] = shared.take(nb.parent)
+                    elif pool is not None:
+                        lent["km"] = pool.take(more)
                     pm.execute_notebook(
                         read_notebook(nb),
                         str(target),
@@ -378,13 +438,14 @@ def run_tutorial(
                         )
                     )
                 finally:
-                    if pool is not None:
+                    if pool is not None and "km" in lent:
                         pool.give_back(lent["km"])
                 bar.update(1)
     finally:
         bar.close()
-        if pool is not None:
-            pool.close()  # every kernel down before the temporary HOME goes
+        for kernels in (pool, shared):
+            if kernels is not None:
+                kernels.close()  # every kernel down before the temporary HOME goes
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results
@@ -401,6 +462,7 @@ def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
         home=args.home,
         sandbox_url=args.sandbox_url,
         progress=not args.no_progress,
+        kernel=args.kernel,
     )
     print(format_summary(results), file=stream)
     print(f"Executed notebooks are in {Path(args.output_dir).resolve()}", file=stream)
