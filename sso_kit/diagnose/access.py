@@ -67,7 +67,9 @@ class AccessStage(Checks):
         config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=15)
         if service == "sso":
             config = config.merge(Config(signature_version=UNSIGNED))
-        session = boto3.Session(profile_name=self.profile, **kw.pop("session_kw", {}))
+        from sso_kit.clients import new_session  # botocore's models parsed once per process
+
+        session = new_session(self.profile, **kw.pop("session_kw", {}))
         return session.client(service, config=config, **kw)
 
     def _no_access(self) -> None:
