@@ -12,9 +12,7 @@ Standard library only at import time: ``sso-kit --help`` must stay cheap.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import subprocess
 import sys
 import urllib.error
@@ -22,8 +20,9 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from sso_kit.aws_version import cache_path as version_cache_path
+from sso_kit.aws_version import parse_version, version_output
 from sso_kit.errors import SsoKitError
 from sso_kit.home import kit_home
 
@@ -54,8 +53,6 @@ SOURCE_URL = "https://awscli.amazonaws.com/awscli.tar.gz"
 #: The first CLI v2 that reads ``endpoint_url`` from a profile and ``AWS_ENDPOINT_URL`` from the
 #: environment (botocore 1.31's "configurable endpoint URLs"). Debian 12 ships 2.9.19.
 MIN_SANDBOX_VERSION = (2, 13, 0)
-
-_VERSION = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 
 
 class AwsCliInstallError(SsoKitError):
@@ -115,77 +112,14 @@ class AwsCli:
         return f"{mark}{self.path}{who}\n     {self.version_text or '?'}\n     {self.verdict}"
 
 
-def parse_version(text: str) -> tuple[int, int, int] | None:
-    """``aws-cli/2.36.7 Python/3.11 ...`` -> (2, 36, 7)."""
-    m = _VERSION.search(text)
-    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-
-
-def version_cache_path() -> Path:
-    """``~/.sso-kit/aws-versions.json``: what each ``aws --version`` said, by program file."""
-    return kit_home() / "aws-versions.json"
-
-
-def _fingerprint(path: str | Path) -> list[Any] | None:
-    """The program file behind ``path`` (links followed): a new install changes it."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return [os.path.realpath(path), info.st_ino, info.st_size, info.st_mtime_ns]
-
-
-def _cached_versions() -> dict[str, Any]:
-    try:
-        data = json.loads(version_cache_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _remember_version(path: str, fingerprint: list[Any], line: str) -> None:
-    """Add one answer to the cache file (atomically: parallel kernels may write it too)."""
-    cache = version_cache_path()
-    entries = _cached_versions()
-    entries[path] = {"file": fingerprint, "version": line}
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entries, indent=1), encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # no cache: the next look runs the program again
-
-
 def version_line(path: str | Path, *, timeout: float = 60.0) -> str:
-    """The first line ``PATH --version`` prints (v1 on stderr, v2 on stdout).
-
-    Starting the CLI takes a second or more, so the answer is kept in
-    :func:`version_cache_path` under the program's path, inode, size and modification time:
-    reinstalling or updating it (a new file) asks again. A program that could not run is not
-    remembered.
-    """
-    key = str(path)
-    fingerprint = _fingerprint(path)
-    known = _cached_versions().get(key)
-    if fingerprint is not None and isinstance(known, dict) and known.get("file") == fingerprint:
-        return str(known.get("version", ""))
+    """The first line ``PATH --version`` prints, asked once per program file
+    (:mod:`sso_kit.aws_version`), or why it could not run."""
     try:
-        proc = subprocess.run(
-            [key, "--version"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "AWS_PAGER": ""},
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        lines = version_output(path, timeout=timeout).splitlines()
+    except (OSError, subprocess.SubprocessError) as exc:
         return f"could not run: {exc}"
-    text = (proc.stdout.strip() or proc.stderr.strip()).splitlines()
-    first = text[0] if text else ""
-    if fingerprint is not None and parse_version(first) is not None:
-        _remember_version(key, fingerprint, first)
-    return first
+    return lines[0] if lines else ""
 
 
 def inspect(path: str | Path, *, timeout: float = 60.0) -> AwsCli:

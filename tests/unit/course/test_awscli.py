@@ -108,6 +108,16 @@ def test_a_version_is_asked_once_per_program_file(tmp_path):
     assert str(script) in awscli.version_cache_path().read_text()
 
 
+def test_doctor_reads_the_answer_the_finder_got(tmp_path):
+    from sso_kit.diagnose.base import _aws_version
+
+    script, runs = counting_aws(tmp_path / "bin", V1)
+    awscli.inspect(script)
+
+    assert _aws_version(str(script)) == V1
+    assert runs.read_text().count("run") == 1
+
+
 def test_a_new_program_at_the_same_path_is_asked_again(tmp_path):
     script, runs = counting_aws(tmp_path / "bin", OLD_V2)
     assert awscli.inspect(script).version == (2, 9, 19)
