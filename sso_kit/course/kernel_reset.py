@@ -14,6 +14,7 @@ are kept: that is the point of reusing the process.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -65,12 +66,17 @@ def _restore(base: _Baseline) -> None:
     root.handlers[:] = base.root_handlers
 
 
-def begin_notebook(cwd: str) -> None:
+def begin_notebook(cwd: str, environ_file: str | None = None) -> None:
     """Reset this kernel for the next notebook, which runs in ``cwd``.
 
     The first call records the kernel's starting state; later calls restore it.
+    ``environ_file`` (JSON, first call only) holds variables the kernel was started without
+    because they were not known yet (the run's sandbox); they become part of that state.
     """
     global _baseline
+    if environ_file is not None:
+        with open(environ_file, encoding="utf-8") as file:
+            os.environ.update(json.load(file))
     if _baseline is None:
         _baseline = _take_baseline()
     else:

@@ -9,13 +9,15 @@ step depends on the files the earlier ones wrote.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -54,8 +56,12 @@ KERNEL_NAME = "python3"
 KERNEL_MODES = ("shared", "per-notebook")
 #: False: in ``per-notebook`` mode, papermill starts each kernel itself, in turn
 PREWARM_KERNELS = True
-#: Run silently in the shared kernel before each notebook (``{cwd!r}``: its folder).
-RESET_CODE = "__import__('sso_kit.course.kernel_reset').course.kernel_reset.begin_notebook({cwd!r})"
+#: Run silently in the shared kernel before each notebook: ``cwd`` is its folder,
+#: ``environ_file`` (first notebook only) the variables set after the kernel started.
+RESET_CODE = (
+    "__import__('sso_kit.course.kernel_reset').course.kernel_reset"
+    ".begin_notebook({cwd!r}, {environ_file!r})"
+)
 
 
 class TutorialFailed(SsoKitError):
@@ -184,6 +190,11 @@ class _KernelPool:
             return True
         return False
 
+    def start_next(self) -> None:
+        """Start booting the next kernel now (it progresses whenever the loop runs)."""
+        if self._next is None:
+            self._next = self._loop.create_task(self._boot())
+
     def take(self, more: bool = True) -> Any:
         """A started kernel manager for the notebook about to run; with ``more``, the
         kernel for the notebook after it starts now."""
@@ -235,6 +246,10 @@ class _KernelPool:
         """Run a coroutine on the pool's event loop (the one papermill drives)."""
         return self._loop.run_until_complete(awaitable)
 
+    def meanwhile(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` on a worker thread while the loop drives the booting kernels."""
+        return self.run(self._loop.run_in_executor(None, work))
+
     @staticmethod
     async def _stop(manager: Any) -> None:
         for client in manager.lent_clients:
@@ -269,13 +284,35 @@ class _SharedKernel:
 
     def __init__(self, cwd: Path) -> None:
         self._pool = _KernelPool(cwd)
+        self._pool.start_next()
         self._manager: Any = None
+        self._late: dict[str, str] = {}
+
+    def meanwhile(self, work: Callable[[], Any]) -> Any:
+        """``work()`` on a thread while the kernel boots (its process runs alongside)."""
+        return self._pool.meanwhile(work)
+
+    def add_environment(self, values: Mapping[str, str]) -> None:
+        """Variables known only after the kernel started (the sandbox's URL and key): the
+        first reset sets them, so every notebook finds them as if the kernel was born with
+        them. They travel in a private file, never in the code sent to the kernel."""
+        self._late.update(values)
 
     def take(self, cwd: Path) -> Any:
         """The kernel, reset for a notebook that runs in ``cwd``."""
+        late = None
         if self._manager is None:
             self._manager = self._pool.take(more=False)
-        content = self._pool.run(_run_silently(self._manager, RESET_CODE.format(cwd=str(cwd))))
+            if self._late:
+                fd, late = tempfile.mkstemp(prefix="sso-kit-kernel-env-", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp: mode 0600
+                    json.dump(self._late, file)
+        code = RESET_CODE.format(cwd=str(cwd), environ_file=late)
+        try:
+            content = self._pool.run(_run_silently(self._manager, code))
+        finally:
+            if late is not None:
+                Path(late).unlink(missing_ok=True)
         if content.get("status") != "ok":
             raise RuntimeError(
                 "The shared kernel could not be reset for the next notebook: "
@@ -312,6 +349,53 @@ def _pooled_manager_class() -> type:
 
         _PooledManager = PooledKernelManager
     return _PooledManager
+
+
+def _ask_aws_versions() -> None:
+    """Run the ``aws --version`` probes the notebooks make (00, 04, doctor) ahead of them.
+
+    Each CLI takes a second or more to answer; :mod:`sso_kit.aws_version` keeps the answers
+    in the run's kit home, so asking while the kernel starts takes them off the notebooks'
+    path. The notebooks still ask, and see the same answers.
+    """
+    from sso_kit.course.awscli import find_all, version_line
+    from sso_kit.course.setup import aws_cli
+
+    found = {cli.path for cli in find_all()}
+    own = aws_cli()
+    if own is not None and own not in found:
+        version_line(own)
+
+
+@contextmanager
+def _aws_versions_asked_meanwhile() -> Iterator[None]:
+    """:func:`_ask_aws_versions` on a thread while the body runs; joined before leaving, so
+    nothing is written after the run's environment (its HOME) is gone."""
+    asking = threading.Thread(target=_ask_aws_versions, name="aws-versions", daemon=True)
+    asking.start()
+    try:
+        yield
+    finally:
+        asking.join()
+
+
+def _import_papermill() -> Any:
+    """papermill, imported without the ``iri`` format checker jsonschema would load with it.
+
+    papermill imports nbformat, nbformat jsonschema, and jsonschema every format checker it
+    finds; ``rfc3987_syntax`` (the ``iri`` one) compiles some 35 Earley parsers when imported,
+    seconds of CPU for a format no notebook schema uses. Marked missing while jsonschema is
+    first imported, it is skipped; a process that imported jsonschema before keeps its own.
+    """
+    blocked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import: ImportError
+    try:
+        import papermill
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+    return papermill
 
 
 def _describe_failure(nb: Path, exc: BaseException) -> str:
@@ -356,7 +440,6 @@ def run_tutorial(
         raise SsoKitError(
             f"Unknown kernel mode {kernel!r}.", hint=f"Choose from: {', '.join(KERNEL_MODES)}."
         )
-    import papermill as pm
     from tqdm.auto import tqdm
 
     out = Path(output_dir)
@@ -372,75 +455,45 @@ def run_tutorial(
             temp = tempfile.mkdtemp(prefix="sso-kit-home-")
             home = temp
         env.update(isolated_home_env(Path(home)))
-    sandbox_ctx: Any = nullcontext()
     env["SSO_KIT_SANDBOX_URL"] = sandbox_url  # None: unset for the run, restored afterwards
     env["SSO_KIT_SANDBOX_ADMIN_KEY"] = None  # the kernels' admin calls need the secret
     if sandbox_url:
         from sso_kit.sandbox import Sandbox
 
         env["SSO_KIT_SANDBOX_ADMIN_KEY"] = Sandbox.admin_key_for(sandbox_url)
-    if not sandbox_url and params.get("use_sandbox", True):
-        from sso_kit.sandbox import Sandbox
-
-        sandbox_ctx = Sandbox(host="127.0.0.1", port=0, auto_approve=True)
+    own_sandbox = not sandbox_url and params.get("use_sandbox", True)
 
     results: list[StepResult] = []
-    failed = False
     bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
     pool: _KernelPool | None = None
     shared: _SharedKernel | None = None
     try:
-        with _environment(env), sandbox_ctx as sandbox:
-            if sandbox is not None:
-                os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
-                os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
+        with _environment(env), _aws_versions_asked_meanwhile(), ExitStack() as stack:
             one_folder = len({p.parent for p in paths}) == 1
-            # after the environment is set: the kernels inherit it
+            # the kernels inherit the environment set so far
             if kernel == "shared" and _KernelPool.usable():
                 shared = _SharedKernel(paths[0].parent)
-            elif PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
+
+            def start() -> Any:
+                """The run's sandbox, and papermill imported: while the kernel boots."""
+                _import_papermill()
+                if not own_sandbox:
+                    return None
+                from sso_kit.sandbox import Sandbox
+
+                return stack.enter_context(Sandbox(host="127.0.0.1", port=0, auto_approve=True))
+
+            sandbox = shared.meanwhile(start) if shared is not None else start()
+            if sandbox is not None:
+                late = {"SSO_KIT_SANDBOX_URL": sandbox.url}
+                late["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
+                os.environ.update(late)
+                if shared is not None:
+                    shared.add_environment(late)
+            many = len(paths) > 1 and one_folder
+            if kernel == "per-notebook" and PREWARM_KERNELS and many and _KernelPool.usable():
                 pool = _KernelPool(paths[0].parent)
-            for index, nb in enumerate(paths):
-                if failed:
-                    results.append(StepResult(nb.stem, "skipped", 0.0))
-                    continue
-                bar.set_postfix_str(nb.stem)
-                target = out / f"{nb.stem}.ipynb"
-                began = time.monotonic()
-                more = index + 1 < len(paths)
-                lent: dict[str, Any] = {}
-                try:
-                    if shared is not None:
-                        lent["km"] = shared.take(nb.parent)
-                    elif pool is not None:
-                        lent["km"] = pool.take(more)
-                    pm.execute_notebook(
-                        read_notebook(nb),
-                        str(target),
-                        parameters=params,
-                        kernel_name=KERNEL_NAME,
-                        cwd=str(nb.parent),
-                        progress_bar=False,
-                        execution_timeout=CELL_TIMEOUT,
-                        log_output=False,
-                        **lent,
-                    )
-                    results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
-                except Exception as exc:  # papermill's error, a kernel crash, a timeout
-                    failed = True
-                    results.append(
-                        StepResult(
-                            nb.stem,
-                            "failed",
-                            time.monotonic() - began,
-                            target,
-                            _describe_failure(nb, exc),
-                        )
-                    )
-                finally:
-                    if pool is not None and "km" in lent:
-                        pool.give_back(lent["km"])
-                bar.update(1)
+            _run_steps(paths, out, params, shared, pool, bar, results)
     finally:
         bar.close()
         for kernels in (pool, shared):
@@ -449,6 +502,58 @@ def run_tutorial(
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results
+
+
+def _run_steps(
+    paths: Sequence[Path],
+    out: Path,
+    params: Mapping[str, Any],
+    shared: _SharedKernel | None,
+    pool: _KernelPool | None,
+    bar: Any,
+    results: list[StepResult],
+) -> None:
+    """Execute each notebook with papermill, appending its result; after a failure the rest
+    are skipped."""
+    pm = _import_papermill()
+
+    failed = False
+    for index, nb in enumerate(paths):
+        if failed:
+            results.append(StepResult(nb.stem, "skipped", 0.0))
+            continue
+        bar.set_postfix_str(nb.stem)
+        target = out / f"{nb.stem}.ipynb"
+        began = time.monotonic()
+        lent: dict[str, Any] = {}
+        try:
+            if shared is not None:
+                lent["km"] = shared.take(nb.parent)
+            elif pool is not None:
+                lent["km"] = pool.take(more=index + 1 < len(paths))
+            pm.execute_notebook(
+                read_notebook(nb),
+                str(target),
+                parameters=dict(params),
+                kernel_name=KERNEL_NAME,
+                cwd=str(nb.parent),
+                progress_bar=False,
+                execution_timeout=CELL_TIMEOUT,
+                log_output=False,
+                **lent,
+            )
+            results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
+        except Exception as exc:  # papermill's error, a kernel crash, a timeout
+            failed = True
+            results.append(
+                StepResult(
+                    nb.stem, "failed", time.monotonic() - began, target, _describe_failure(nb, exc)
+                )
+            )
+        finally:
+            if pool is not None and "km" in lent:
+                pool.give_back(lent["km"])
+        bar.update(1)
 
 
 def main_run(args: Any, stream: TextIO = sys.stdout) -> int:

@@ -106,3 +106,31 @@ def test_an_unknown_kernel_mode_is_refused(tmp_path):
 
     with pytest.raises(SsoKitError, match="kernel mode"):
         run_tutorial(tmp_path, {}, ["00"], progress=False, kernel="forked")
+
+
+SEES_THE_RUNS_SANDBOX = """\
+import glob, os, tempfile
+from sso_kit.sandbox import Sandbox
+url = os.environ["SSO_KIT_SANDBOX_URL"]
+handle = Sandbox.ensure_running(auto_approve=True)
+assert handle.url == url, (handle.url, url)  # the run's sandbox, not one of the kernel's own
+handle.reset_faults()  # an admin call: the key reached the kernel too
+assert not glob.glob(os.path.join(tempfile.gettempdir(), "sso-kit-kernel-env-*"))
+print("sandbox:", url)
+"""
+
+
+def test_every_notebook_gets_the_sandbox_started_after_the_kernel(tmp_path):
+    """The kernel boots while the run's sandbox starts; its URL and key reach each notebook."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    paths = [_notebook(folder, f"0{n}_sandbox", SEES_THE_RUNS_SANDBOX) for n in (1, 2)]
+    out = tmp_path / "out"
+    results = run_tutorial(out, {}, [str(p) for p in paths], progress=False)
+    assert [r.status for r in results] == ["ok", "ok"], results
+    urls = set()
+    for path in paths:
+        executed = nbformat.read(out / path.name, as_version=4)
+        text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+        urls.add(text.split("sandbox:", 1)[1].split()[0])
+    assert len(urls) == 1 and urls.pop().startswith("http://127.0.0.1:")
