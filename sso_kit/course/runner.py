@@ -475,8 +475,10 @@ def run_tutorial(
                 shared = _SharedKernel(paths[0].parent)
 
             def start() -> Any:
-                """The run's sandbox, and papermill imported: while the kernel boots."""
+                """The run's sandbox, papermill and jupytext imported: while the kernel boots."""
                 _import_papermill()
+                import jupytext  # noqa: F401  # read_notebook's
+
                 if not own_sandbox:
                     return None
                 from sso_kit.sandbox import Sandbox
