@@ -69,8 +69,9 @@ class AccessStage(Checks):
             config = config.merge(Config(signature_version=UNSIGNED))
         from sso_kit.clients import new_session  # botocore's models parsed once per process
 
-        session = new_session(self.profile, **kw.pop("session_kw", {}))
-        return session.client(service, config=config, **kw)
+        # explicit keys go to the client: it uses them and resolves no credentials itself
+        keys = kw.pop("session_kw", {})
+        return new_session(self.profile).client(service, config=config, **keys, **kw)
 
     def _no_access(self) -> None:
         """Name what the login may use instead, asking the portal through the library."""
