@@ -64,6 +64,15 @@ def register(subparsers: Any) -> None:
     run.add_argument("--home", help="use this folder as the isolated HOME (kept afterwards)")
     run.add_argument("--sandbox-url", help="use this running sandbox instead of starting one")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from sso_kit.course.runner import KERNEL_MODES
+
+    run.add_argument(
+        "--kernel",
+        choices=KERNEL_MODES,
+        default=KERNEL_MODES[0],
+        help="shared (default): one kernel runs the notebooks in turn, its namespace reset "
+        "before each, so imports are paid once; per-notebook: a new kernel for each",
+    )
     build = add_command(sub, "build", _build)
     build.add_argument("--output-dir", default="build/notebooks", help="where to write them")
     tutorial.set_defaults(func=lambda _args: tutorial.print_help() or 2)

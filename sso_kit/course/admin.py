@@ -75,7 +75,7 @@ def admin_credentials(kit: Setup) -> tuple[str, str] | None:
 
 def admin_client(kit: Setup, service: str) -> Any:
     """A boto3 client for the sandbox with the administrator's credentials."""
-    import boto3
+    from sso_kit.clients import new_session
 
     creds = admin_credentials(kit)
     if creds is None:
@@ -86,11 +86,14 @@ def admin_client(kit: Setup, service: str) -> Any:
             hint="On real AWS, do steps 01 and 03 in the console (the cells say what to do).",
         )
     # The sandbox's directory lives in its own Region, whatever sso_region the learner typed.
-    return boto3.session.Session(
+    # On the process's shared botocore loader (the service models are parsed once); the keys
+    # go to the client, which then never looks for credentials of its own.
+    return new_session(region_name=kit.sandbox.sso_region).client(
+        service,
+        endpoint_url=kit.endpoint_url,
         aws_access_key_id=creds[0],
         aws_secret_access_key=creds[1],
-        region_name=kit.sandbox.sso_region,
-    ).client(service, endpoint_url=kit.endpoint_url)
+    )
 
 
 @contextmanager

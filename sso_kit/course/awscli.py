@@ -13,7 +13,6 @@ Standard library only at import time: ``sso-kit --help`` must stay cheap.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import urllib.error
@@ -22,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sso_kit.aws_version import cache_path as version_cache_path
+from sso_kit.aws_version import parse_version, version_output
 from sso_kit.errors import SsoKitError
 from sso_kit.home import kit_home
 
@@ -39,6 +40,8 @@ __all__ = [
     "kit_bin_dir",
     "preferred",
     "terminal_environment",
+    "version_cache_path",
+    "version_line",
 ]
 
 #: Where ``install()`` takes CLI v2 from when no source is given (a path or URL): lets a machine
@@ -50,8 +53,6 @@ SOURCE_URL = "https://awscli.amazonaws.com/awscli.tar.gz"
 #: The first CLI v2 that reads ``endpoint_url`` from a profile and ``AWS_ENDPOINT_URL`` from the
 #: environment (botocore 1.31's "configurable endpoint URLs"). Debian 12 ships 2.9.19.
 MIN_SANDBOX_VERSION = (2, 13, 0)
-
-_VERSION = re.compile(r"aws-cli/(\d+)\.(\d+)\.(\d+)")
 
 
 class AwsCliInstallError(SsoKitError):
@@ -111,27 +112,19 @@ class AwsCli:
         return f"{mark}{self.path}{who}\n     {self.version_text or '?'}\n     {self.verdict}"
 
 
-def parse_version(text: str) -> tuple[int, int, int] | None:
-    """``aws-cli/2.36.7 Python/3.11 ...`` -> (2, 36, 7)."""
-    m = _VERSION.search(text)
-    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+def version_line(path: str | Path, *, timeout: float = 60.0) -> str:
+    """The first line ``PATH --version`` prints, asked once per program file
+    (:mod:`sso_kit.aws_version`), or why it could not run."""
+    try:
+        lines = version_output(path, timeout=timeout).splitlines()
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"could not run: {exc}"
+    return lines[0] if lines else ""
 
 
 def inspect(path: str | Path, *, timeout: float = 60.0) -> AwsCli:
-    """Run ``PATH --version`` (v1 prints to stderr, v2 to stdout) and judge the answer."""
-    try:
-        proc = subprocess.run(
-            [str(path), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "AWS_PAGER": ""},
-        )
-        text = (proc.stdout.strip() or proc.stderr.strip()).splitlines()
-        first = text[0] if text else ""
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        first = f"could not run: {exc}"
+    """Judge the ``aws`` at ``path`` by what ``--version`` says (:func:`version_line`)."""
+    first = version_line(path, timeout=timeout)
     kit = os.path.realpath(path).startswith(os.path.realpath(install_dir()) + os.sep)
     return AwsCli(str(path), parse_version(first), first, kit=kit)
 

@@ -9,13 +9,15 @@ step depends on the files the earlier ones wrote.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -47,8 +49,19 @@ CELL_TIMEOUT = 600
 #: notebook before it runs, so the import is paid in parallel rather than in turn.
 WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
 KERNEL_NAME = "python3"
-#: False: papermill starts each kernel itself, in turn (the benchmark's side-by-side "before")
+#: How the notebooks get their kernel. ``shared``: one kernel runs them in turn, reset before
+#: each (:mod:`sso_kit.course.kernel_reset`), so start-up and imports are paid once.
+#: ``per-notebook``: a kernel of its own for each, the next one started and warmed while the
+#: current notebook runs (the benchmark's side-by-side "before").
+KERNEL_MODES = ("shared", "per-notebook")
+#: False: in ``per-notebook`` mode, papermill starts each kernel itself, in turn
 PREWARM_KERNELS = True
+#: Run silently in the shared kernel before each notebook: ``cwd`` is its folder,
+#: ``environ_file`` (first notebook only) the variables set after the kernel started.
+RESET_CODE = (
+    "__import__('sso_kit.course.kernel_reset').course.kernel_reset"
+    ".begin_notebook({cwd!r}, {environ_file!r})"
+)
 
 
 class TutorialFailed(SsoKitError):
@@ -177,6 +190,11 @@ class _KernelPool:
             return True
         return False
 
+    def start_next(self) -> None:
+        """Start booting the next kernel now (it progresses whenever the loop runs)."""
+        if self._next is None:
+            self._next = self._loop.create_task(self._boot())
+
     def take(self, more: bool = True) -> Any:
         """A started kernel manager for the notebook about to run; with ``more``, the
         kernel for the notebook after it starts now."""
@@ -221,18 +239,16 @@ class _KernelPool:
 
     async def _warm(self, manager: Any) -> Any:
         await manager.start_kernel(cwd=str(self._cwd))
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            msg_id = client.execute(WARM_IMPORTS, silent=True, store_history=False)
-            while True:  # a failed import is left for the notebook's own cell to report
-                reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
-                if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                    break
-        finally:
-            client.stop_channels()
+        await _run_silently(manager, WARM_IMPORTS)  # a failed import: the notebook reports it
         return manager
+
+    def run(self, awaitable: Any) -> Any:
+        """Run a coroutine on the pool's event loop (the one papermill drives)."""
+        return self._loop.run_until_complete(awaitable)
+
+    def meanwhile(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` on a worker thread while the loop drives the booting kernels."""
+        return self.run(self._loop.run_in_executor(None, work))
 
     @staticmethod
     async def _stop(manager: Any) -> None:
@@ -241,6 +257,74 @@ class _KernelPool:
         if await manager.is_alive():
             await manager.shutdown_kernel()
         await manager.cleanup_resources()
+
+
+async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
+    """Execute ``code`` in the kernel without output or execution count; its reply content."""
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=60)
+        msg_id = client.execute(code, silent=True, store_history=False)
+        while True:
+            reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return dict(reply.get("content", {}))
+    finally:
+        client.stop_channels()
+
+
+class _SharedKernel:
+    """One kernel for every notebook, made to look new before each (``RESET_CODE``).
+
+    papermill runs a lent kernel (``km=``) and leaves it running, so the same manager is lent
+    to every notebook in turn; the reset between them clears what a notebook defined and
+    keeps what it imported.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self._pool = _KernelPool(cwd)
+        self._pool.start_next()
+        self._manager: Any = None
+        self._late: dict[str, str] = {}
+
+    def meanwhile(self, work: Callable[[], Any]) -> Any:
+        """``work()`` on a thread while the kernel boots (its process runs alongside)."""
+        return self._pool.meanwhile(work)
+
+    def add_environment(self, values: Mapping[str, str]) -> None:
+        """Variables known only after the kernel started (the sandbox's URL and key): the
+        first reset sets them, so every notebook finds them as if the kernel was born with
+        them. They travel in a private file, never in the code sent to the kernel."""
+        self._late.update(values)
+
+    def take(self, cwd: Path) -> Any:
+        """The kernel, reset for a notebook that runs in ``cwd``."""
+        late = None
+        if self._manager is None:
+            self._manager = self._pool.take(more=False)
+            if self._late:
+                fd, late = tempfile.mkstemp(prefix="sso-kit-kernel-env-", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp: mode 0600
+                    json.dump(self._late, file)
+        code = RESET_CODE.format(cwd=str(cwd), environ_file=late)
+        try:
+            content = self._pool.run(_run_silently(self._manager, code))
+        finally:
+            if late is not None:
+                Path(late).unlink(missing_ok=True)
+        if content.get("status") != "ok":
+            raise RuntimeError(
+                "The shared kernel could not be reset for the next notebook: "
+                f"{content.get('ename')}: {content.get('evalue')}"
+            )
+        return self._manager
+
+    def close(self) -> None:
+        """Stop the kernel and wait until it is down."""
+        if self._manager is not None:
+            self._pool.give_back(self._manager)
+        self._pool.close()
 
 
 _PooledManager: type | None = None
@@ -265,6 +349,53 @@ def _pooled_manager_class() -> type:
 
         _PooledManager = PooledKernelManager
     return _PooledManager
+
+
+def _ask_aws_versions() -> None:
+    """Run the ``aws --version`` probes the notebooks make (00, 04, doctor) ahead of them.
+
+    Each CLI takes a second or more to answer; :mod:`sso_kit.aws_version` keeps the answers
+    in the run's kit home, so asking while the kernel starts takes them off the notebooks'
+    path. The notebooks still ask, and see the same answers.
+    """
+    from sso_kit.course.awscli import find_all, version_line
+    from sso_kit.course.setup import aws_cli
+
+    found = {cli.path for cli in find_all()}
+    own = aws_cli()
+    if own is not None and own not in found:
+        version_line(own)
+
+
+@contextmanager
+def _aws_versions_asked_meanwhile() -> Iterator[None]:
+    """:func:`_ask_aws_versions` on a thread while the body runs; joined before leaving, so
+    nothing is written after the run's environment (its HOME) is gone."""
+    asking = threading.Thread(target=_ask_aws_versions, name="aws-versions", daemon=True)
+    asking.start()
+    try:
+        yield
+    finally:
+        asking.join()
+
+
+def _import_papermill() -> Any:
+    """papermill, imported without the ``iri`` format checker jsonschema would load with it.
+
+    papermill imports nbformat, nbformat jsonschema, and jsonschema every format checker it
+    finds; ``rfc3987_syntax`` (the ``iri`` one) compiles some 35 Earley parsers when imported,
+    seconds of CPU for a format no notebook schema uses. Marked missing while jsonschema is
+    first imported, it is skipped; a process that imported jsonschema before keeps its own.
+    """
+    blocked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import: ImportError
+    try:
+        import papermill
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+    return papermill
 
 
 def _describe_failure(nb: Path, exc: BaseException) -> str:
@@ -296,15 +427,19 @@ def run_tutorial(
     sandbox_url: str | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    kernel: str = "shared",
 ) -> list[StepResult]:
     """Execute the notebooks in order; return one StepResult each (failed steps included).
 
     ``isolated`` uses a temporary HOME (or ``home`` if given, which is kept afterwards);
     ``isolated=False`` uses the caller's real HOME and config. Unless ``sandbox_url`` is given
     or the parameters say ``use_sandbox=False``, an auto-approving sandbox is started for the
-    run and stopped afterwards.
+    run and stopped afterwards. ``kernel`` is one of :data:`KERNEL_MODES`.
     """
-    import papermill as pm
+    if kernel not in KERNEL_MODES:
+        raise SsoKitError(
+            f"Unknown kernel mode {kernel!r}.", hint=f"Choose from: {', '.join(KERNEL_MODES)}."
+        )
     from tqdm.auto import tqdm
 
     out = Path(output_dir)
@@ -320,74 +455,107 @@ def run_tutorial(
             temp = tempfile.mkdtemp(prefix="sso-kit-home-")
             home = temp
         env.update(isolated_home_env(Path(home)))
-    sandbox_ctx: Any = nullcontext()
     env["SSO_KIT_SANDBOX_URL"] = sandbox_url  # None: unset for the run, restored afterwards
     env["SSO_KIT_SANDBOX_ADMIN_KEY"] = None  # the kernels' admin calls need the secret
     if sandbox_url:
         from sso_kit.sandbox import Sandbox
 
         env["SSO_KIT_SANDBOX_ADMIN_KEY"] = Sandbox.admin_key_for(sandbox_url)
-    if not sandbox_url and params.get("use_sandbox", True):
-        from sso_kit.sandbox import Sandbox
-
-        sandbox_ctx = Sandbox(host="127.0.0.1", port=0, auto_approve=True)
+    own_sandbox = not sandbox_url and params.get("use_sandbox", True)
 
     results: list[StepResult] = []
-    failed = False
     bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
     pool: _KernelPool | None = None
+    shared: _SharedKernel | None = None
     try:
-        with _environment(env), sandbox_ctx as sandbox:
-            if sandbox is not None:
-                os.environ["SSO_KIT_SANDBOX_URL"] = sandbox.url
-                os.environ["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
+        with _environment(env), _aws_versions_asked_meanwhile(), ExitStack() as stack:
             one_folder = len({p.parent for p in paths}) == 1
-            if PREWARM_KERNELS and len(paths) > 1 and one_folder and _KernelPool.usable():
-                pool = _KernelPool(paths[0].parent)  # after the environment: kernels inherit it
-            for index, nb in enumerate(paths):
-                if failed:
-                    results.append(StepResult(nb.stem, "skipped", 0.0))
-                    continue
-                bar.set_postfix_str(nb.stem)
-                target = out / f"{nb.stem}.ipynb"
-                began = time.monotonic()
-                more = index + 1 < len(paths)
-                lent = {"km": pool.take(more)} if pool is not None else {}
-                try:
-                    pm.execute_notebook(
-                        read_notebook(nb),
-                        str(target),
-                        parameters=params,
-                        kernel_name=KERNEL_NAME,
-                        cwd=str(nb.parent),
-                        progress_bar=False,
-                        execution_timeout=CELL_TIMEOUT,
-                        log_output=False,
-                        **lent,
-                    )
-                    results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
-                except Exception as exc:  # papermill's error, a kernel crash, a timeout
-                    failed = True
-                    results.append(
-                        StepResult(
-                            nb.stem,
-                            "failed",
-                            time.monotonic() - began,
-                            target,
-                            _describe_failure(nb, exc),
-                        )
-                    )
-                finally:
-                    if pool is not None:
-                        pool.give_back(lent["km"])
-                bar.update(1)
+            # the kernels inherit the environment set so far
+            if kernel == "shared" and _KernelPool.usable():
+                shared = _SharedKernel(paths[0].parent)
+
+            def start() -> Any:
+                """The run's sandbox, papermill and jupytext imported: while the kernel boots."""
+                _import_papermill()
+                import jupytext  # noqa: F401  # read_notebook's
+
+                if not own_sandbox:
+                    return None
+                from sso_kit.sandbox import Sandbox
+
+                return stack.enter_context(Sandbox(host="127.0.0.1", port=0, auto_approve=True))
+
+            sandbox = shared.meanwhile(start) if shared is not None else start()
+            if sandbox is not None:
+                late = {"SSO_KIT_SANDBOX_URL": sandbox.url}
+                late["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
+                os.environ.update(late)
+                if shared is not None:
+                    shared.add_environment(late)
+            many = len(paths) > 1 and one_folder
+            if kernel == "per-notebook" and PREWARM_KERNELS and many and _KernelPool.usable():
+                pool = _KernelPool(paths[0].parent)
+            _run_steps(paths, out, params, shared, pool, bar, results)
     finally:
         bar.close()
-        if pool is not None:
-            pool.close()  # every kernel down before the temporary HOME goes
+        for kernels in (pool, shared):
+            if kernels is not None:
+                kernels.close()  # every kernel down before the temporary HOME goes
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results
+
+
+def _run_steps(
+    paths: Sequence[Path],
+    out: Path,
+    params: Mapping[str, Any],
+    shared: _SharedKernel | None,
+    pool: _KernelPool | None,
+    bar: Any,
+    results: list[StepResult],
+) -> None:
+    """Execute each notebook with papermill, appending its result; after a failure the rest
+    are skipped."""
+    pm = _import_papermill()
+
+    failed = False
+    for index, nb in enumerate(paths):
+        if failed:
+            results.append(StepResult(nb.stem, "skipped", 0.0))
+            continue
+        bar.set_postfix_str(nb.stem)
+        target = out / f"{nb.stem}.ipynb"
+        began = time.monotonic()
+        lent: dict[str, Any] = {}
+        try:
+            if shared is not None:
+                lent["km"] = shared.take(nb.parent)
+            elif pool is not None:
+                lent["km"] = pool.take(more=index + 1 < len(paths))
+            pm.execute_notebook(
+                read_notebook(nb),
+                str(target),
+                parameters=dict(params),
+                kernel_name=KERNEL_NAME,
+                cwd=str(nb.parent),
+                progress_bar=False,
+                execution_timeout=CELL_TIMEOUT,
+                log_output=False,
+                **lent,
+            )
+            results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
+        except Exception as exc:  # papermill's error, a kernel crash, a timeout
+            failed = True
+            results.append(
+                StepResult(
+                    nb.stem, "failed", time.monotonic() - began, target, _describe_failure(nb, exc)
+                )
+            )
+        finally:
+            if pool is not None and "km" in lent:
+                pool.give_back(lent["km"])
+        bar.update(1)
 
 
 def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
@@ -401,6 +569,7 @@ def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
         home=args.home,
         sandbox_url=args.sandbox_url,
         progress=not args.no_progress,
+        kernel=args.kernel,
     )
     print(format_summary(results), file=stream)
     print(f"Executed notebooks are in {Path(args.output_dir).resolve()}", file=stream)

@@ -116,7 +116,9 @@ def tool_versions() -> str:
     if aws is None:
         lines.append("aws      not installed (optional: the kit logs in by itself)")
     else:
-        version = run_command([aws, "--version"]).strip()
+        from sso_kit.course.awscli import version_line
+
+        version = version_line(aws)  # cached: the CLI takes a second or more to start
         major = version.split("/", 1)[1][:1] if version.startswith("aws-cli/") else "?"
         note = (
             "version 1: reads SSO profiles and tokens but has no `aws sso login`"

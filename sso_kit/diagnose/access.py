@@ -67,8 +67,11 @@ class AccessStage(Checks):
         config = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=15)
         if service == "sso":
             config = config.merge(Config(signature_version=UNSIGNED))
-        session = boto3.Session(profile_name=self.profile, **kw.pop("session_kw", {}))
-        return session.client(service, config=config, **kw)
+        from sso_kit.clients import new_session  # botocore's models parsed once per process
+
+        # explicit keys go to the client: it uses them and resolves no credentials itself
+        keys = kw.pop("session_kw", {})
+        return new_session(self.profile).client(service, config=config, **keys, **kw)
 
     def _no_access(self) -> None:
         """Name what the login may use instead, asking the portal through the library."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -55,16 +54,14 @@ class Stop(Exception):
     """Raised inside a stage when later checks would only repeat the same problem."""
 
 
-@functools.lru_cache(maxsize=8)
 def _aws_version(aws: str) -> str:
-    """``aws --version`` output (cached: the CLI takes seconds to start)."""
+    """``aws --version`` output (asked once per program file: the CLI takes seconds to start)."""
+    from sso_kit.aws_version import version_output
+
     try:
-        out = subprocess.run(
-            [aws, "--version"], capture_output=True, text=True, timeout=60, check=False
-        )
+        return version_output(aws)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"could not run ({exc.__class__.__name__})"
-    return (out.stdout or out.stderr).strip()
 
 
 def _json_files(directory: Path) -> Iterator[tuple[Path, dict[str, Any]]]:

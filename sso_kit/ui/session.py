@@ -69,6 +69,7 @@ class SessionState(traitlets.HasTraits):
     _shared: ClassVar[dict[tuple[str | None, str | None], SessionState]] = {}
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
     _watcher: ClassVar[threading.Thread | None] = None
+    _unsubscribe: ClassVar[Callable[[], None] | None] = None
 
     def __init__(
         self,
@@ -94,12 +95,22 @@ class SessionState(traitlets.HasTraits):
             state = cls._shared.get(key)
             if state is None:
                 state = cls._shared[key] = cls(profile, sso_session)
-                if len(cls._shared) == 1:
+                if cls._unsubscribe is None:
                     from sso_kit import events
 
-                    events.subscribe(cls._refresh_all)
+                    cls._unsubscribe = events.subscribe(cls._refresh_all)
             cls._start_watching()
         return state
+
+    @classmethod
+    def forget_shared(cls) -> None:
+        """Drop every shared state, as a new kernel starts without any (the tutorial batch
+        runs its notebooks in turn in one kernel); the next :meth:`shared` builds afresh."""
+        with cls._shared_lock:
+            cls._shared.clear()
+            if cls._unsubscribe is not None:
+                cls._unsubscribe()
+                cls._unsubscribe = None
 
     @classmethod
     def _refresh_all(cls, reason: str) -> None:

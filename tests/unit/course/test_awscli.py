@@ -87,6 +87,62 @@ def test_no_usable_cli_means_none(tmp_path):
     assert preferred(str(tmp_path / "bin")) is None
 
 
+def counting_aws(folder: Path, version: str) -> tuple[Path, Path]:
+    """A fake ``aws`` that prints ``version`` and adds a line to a log each time it runs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    runs = folder / "runs.log"
+    script = folder / "aws"
+    script.write_text(f"#!/bin/sh\necho run >> '{runs}'\necho '{version}'\n")
+    script.chmod(0o755)
+    return script, runs
+
+
+def test_a_version_is_asked_once_per_program_file(tmp_path):
+    script, runs = counting_aws(tmp_path / "bin", V2)
+
+    first = awscli.inspect(script)
+    again = [awscli.inspect(script), *find_all(str(script.parent))]
+
+    assert first.version == (2, 36, 7) and all(c.version_text == V2 for c in again)
+    assert runs.read_text().count("run") == 1
+    assert str(script) in awscli.version_cache_path().read_text()
+
+
+def test_doctor_reads_the_answer_the_finder_got(tmp_path):
+    from sso_kit.diagnose.base import _aws_version
+
+    script, runs = counting_aws(tmp_path / "bin", V1)
+    awscli.inspect(script)
+
+    assert _aws_version(str(script)) == V1
+    assert runs.read_text().count("run") == 1
+
+
+def test_a_new_program_at_the_same_path_is_asked_again(tmp_path):
+    script, runs = counting_aws(tmp_path / "bin", OLD_V2)
+    assert awscli.inspect(script).version == (2, 9, 19)
+    script.unlink()  # an update replaces the file: a new inode, size and time
+    counting_aws(tmp_path / "bin", V2)
+
+    assert awscli.inspect(script).version == (2, 36, 7)
+    assert runs.read_text().count("run") == 2
+
+
+def test_an_answer_without_a_version_is_not_remembered(tmp_path):
+    script, runs = counting_aws(tmp_path / "bin", "Traceback (most recent call last):")
+    assert awscli.inspect(script).version is None
+    assert awscli.inspect(script).version is None
+    assert runs.read_text().count("run") == 2
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path):
+    script, _runs = counting_aws(tmp_path / "bin", V2)
+    awscli.version_cache_path().parent.mkdir(parents=True, exist_ok=True)
+    awscli.version_cache_path().write_text("{not json")
+    assert awscli.inspect(script).version == (2, 36, 7)
+    assert awscli.inspect(script).version == (2, 36, 7)
+
+
 def test_terminal_environment_routes_to_the_sandbox_and_puts_the_kit_first():
     env = terminal_environment({"PATH": "/usr/bin:/bin"}, sandbox_url="http://127.0.0.1:4567")
     parts = env["PATH"].split(os.pathsep)
