@@ -15,6 +15,8 @@ UV_BIN     := $(UV_HOME)/bin/uv
 UV         ?= $(UV_BIN)
 # `make UV=uv ...` uses a uv of your own instead (it must understand this lock's format).
 UV_DEP     := $(if $(filter $(UV_BIN),$(UV)),$(UV_BIN))
+# the kit's own CLI v2 installer (`sso-kit awscli install`, the tests' CLI v2) uses this uv too
+export SSO_KIT_UV ?= $(UV)
 LAB_STAMP  := $(VENV)/.sso-kit-lab
 TEST_STAMP := $(VENV)/.sso-kit-test
 

@@ -13,6 +13,7 @@ Standard library only at import time: ``sso-kit --help`` must stay cheap.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -193,6 +194,18 @@ def link_sso_kit(python: str = sys.executable) -> Path | None:
     return link
 
 
+ENV_UV = "SSO_KIT_UV"
+#: the lines of pip's and uv's output worth passing on as progress
+PROGRESS_WORDS = ("Collecting", "Processing", "Building", "Installing", "Successfully")
+PROGRESS_WORDS += ("Resolved", "Prepared", "Installed")
+
+
+def find_uv() -> str | None:
+    """uv, if this machine has it (``SSO_KIT_UV``, else ``PATH``): it installs CLI v2 and its
+    dependencies in seconds where pip takes a minute or more. Without it, pip does the work."""
+    return shutil.which(os.environ.get(ENV_UV) or "uv")
+
+
 def install(
     source: str | Path | None = None,
     *,
@@ -228,26 +241,27 @@ def install(
     else:
         src = str(Path(src).resolve())
     venv_python = target / "bin" / "python"
+    uv = find_uv()
     if not venv_python.exists():
         progress(f"Creating a virtual environment in {target} ...")
-        _run_step([python, "-m", "venv", str(target)], "creating the virtual environment", progress)
-    progress(
-        f"Installing AWS CLI v2 from {src} with pip (its dependencies come from your index) ..."
-    )
-    _run_step(
-        [
-            str(venv_python),
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "--progress-bar",
-            "off",
-            src,
-        ],
-        "pip install",
-        progress,
-    )
+        if uv:  # --seed: pip too, for the fallback below
+            argv = [uv, "venv", "--quiet", "--seed", "--python", python, str(target)]
+        else:
+            argv = [python, "-m", "venv", str(target)]
+        _run_step(argv, "creating the virtual environment", progress)
+    if uv:
+        progress(f"Installing AWS CLI v2 from {src} with uv (its dependencies come from PyPI) ...")
+        try:
+            _run_step([uv, "pip", "install", "--python", str(venv_python), src], "uv", progress)
+        except AwsCliInstallError as exc:  # e.g. a machine that reaches only its pip mirror
+            progress(f"uv could not install it ({exc}); trying pip ...")
+            uv = None
+    if not uv:
+        progress(
+            f"Installing AWS CLI v2 from {src} with pip (its dependencies come from your index) ..."
+        )
+        pip = [str(venv_python), "-m", "pip", "install", "--disable-pip-version-check"]
+        _run_step([*pip, "--progress-bar", "off", src], "pip install", progress)
     cli = inspect(target / "bin" / "aws")
     if cli.major != 2:
         raise AwsCliInstallError(
@@ -298,9 +312,7 @@ def _run_step(argv: list[str], what: str, progress: Callable[[str], None]) -> No
         line = line.rstrip()
         if line:
             tail = [*tail[-14:], line]
-            if line.startswith(
-                ("Collecting", "Processing", "Building", "Installing", "Successfully")
-            ):
+            if line.lstrip().startswith(PROGRESS_WORDS):
                 progress(f"  {line}")
     if proc.wait() != 0:
         detail = "\n".join(f"    {t}" for t in tail)

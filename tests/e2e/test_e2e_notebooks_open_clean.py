@@ -43,23 +43,32 @@ def test_every_notebook_opens_unmodified_and_saves_clean(browser, start_jupyter)
         lab = start_jupyter("open-clean", sandbox)
         steps = Steps(page, "open-clean")
         try:
+            # one Lab page for all of them: each notebook is opened as a learner's double click
+            # does (docmanager:open), checked, closed, and its kernel shut down
+            page.goto(lab.url("lab?reset"))
+            status = page.locator("#jp-main-statusbar")
+            expect(status).to_be_visible(timeout=TIMEOUT)
             for notebook in NOTEBOOKS:
                 with steps.step(f"{notebook} opens without the modified marker"):
-                    lab.shutdown_kernels()
-                    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
-                    expect(page.locator(".jp-NotebookPanel")).to_be_visible(timeout=TIMEOUT)
-                    status = page.locator("#jp-main-statusbar")
+                    page.evaluate(
+                        "async (path) => { await window.jupyterapp.commands"
+                        ".execute('docmanager:open', {path}); }",
+                        notebook,
+                    )
+                    tab = notebook_tab(page, notebook)
+                    expect(tab).to_be_visible(timeout=TIMEOUT)
                     expect(status.get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
                     # the kernel is connected and idle: Lab has written what it writes on load
                     expect(status).to_contain_text("Python 3 (ipykernel)", timeout=TIMEOUT)
                     page.wait_for_timeout(1000)
-                    tab = notebook_tab(page, notebook)
-                    expect(tab).to_be_visible(timeout=TIMEOUT)
                     expect(tab).not_to_have_class(DIRTY, timeout=1)
                     dirty = page.evaluate(
                         "() => window.jupyterapp.shell.currentWidget.context.model.dirty"
                     )
                     assert dirty is False, f"{notebook}: the model is modified right after opening"
+                    page.evaluate("() => { window.jupyterapp.commands.execute('application:close'); }")
+                    expect(tab).to_have_count(0, timeout=TIMEOUT)
+                    lab.shutdown_kernels()
 
             for notebook in RUN_AND_SAVE:
                 source = lab.root / notebook

@@ -163,16 +163,22 @@ def test_learner_approves_through_the_hub_and_the_instructor_sees_the_step(hub, 
 
 
 def test_three_learners_run_steps_05_to_07_in_their_servers(hub):
-    for user in LEARNERS:
-        hub.start_server(user)
-    for user in LEARNERS:
-        out = Terminal(hub, user).run(
+    from concurrent.futures import ThreadPoolExecutor
+
+    def check(user: str) -> str:
+        return Terminal(hub, user).run(
             f"{SSO_KIT} workshop check --url \"$SSO_KIT_WORKSHOP_URL\" --learner \"$SSO_KIT_LEARNER\" "
             f"--password '{hub.password(user)}' --notebooks 05 06 07 "
             "--output-dir ~/preflight; echo CHECK-EXIT=$?",
             until=r"CHECK-EXIT=\d+",
             timeout=900,
         )
+
+    # as in a room: the servers start, and the learners work, at the same time
+    with ThreadPoolExecutor(len(LEARNERS)) as pool:
+        list(pool.map(hub.start_server, LEARNERS))
+        outputs = dict(zip(LEARNERS, pool.map(check, LEARNERS), strict=True))
+    for user, out in outputs.items():
         assert "CHECK-EXIT=0" in out, out[-3000:]
         plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "")  # a TTY: colours
         for step in ("05_configure_profile", "06_login", "07_s3_commands"):

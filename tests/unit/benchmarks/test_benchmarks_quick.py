@@ -14,7 +14,9 @@ import pytest
 
 from benchmarks import run
 
-pytestmark = pytest.mark.slow
+# one quick run for the whole module: with xdist the tests stay on one worker, so the
+# module fixture (every benchmark at --quick size) runs once, not once per worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench-quick")]
 
 ROW_KEYS = {"benchmark", "case", "value", "unit", "ratio", "goal", "note", "headline"}
 SECRET_WORDS = ("accessToken", "refreshToken", "clientSecret", "secretAccessKey", "deviceCode")

@@ -183,6 +183,48 @@ def test_install_from_an_unreachable_download_suggests_from(tmp_path, monkeypatc
     assert not (tmp_path / "venv").exists(), "nothing is created before the download works"
 
 
+def _fake_tool(path: Path, exit_code: int) -> str:
+    path.write_text(f"#!/bin/sh\nexit {exit_code}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_find_uv_takes_the_variable_then_path(tmp_path, monkeypatch):
+    uv = _fake_tool(tmp_path / "uv", 0)
+    monkeypatch.setenv("SSO_KIT_UV", uv)
+    assert awscli.find_uv() == uv
+    monkeypatch.setenv("SSO_KIT_UV", str(tmp_path / "missing"))
+    assert awscli.find_uv() is None
+    monkeypatch.delenv("SSO_KIT_UV")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert awscli.find_uv() == uv
+
+
+def test_install_falls_back_to_pip_when_uv_fails(tmp_path, monkeypatch):
+    """A uv that cannot install (say, the machine reaches only its pip mirror) costs nothing."""
+    wheel = tmp_path / "awscli-2.0.0-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    monkeypatch.setenv("SSO_KIT_UV", _fake_tool(tmp_path / "uv", 1))
+    ran: list[list[str]] = []
+
+    def step(argv: list[str], what: str, progress) -> None:
+        ran.append(argv)
+        if argv[1:3] == ["pip", "install"]:  # uv's install fails as the fake uv would
+            raise AwsCliInstallError(f"{what} failed (exit code 1).")
+        if argv[1:2] == ["venv"]:
+            (tmp_path / "venv" / "bin").mkdir(parents=True)
+            (tmp_path / "venv" / "bin" / "python").touch()
+
+    monkeypatch.setattr(awscli, "_run_step", step)
+    monkeypatch.setattr(awscli, "inspect", lambda path: awscli.AwsCli(str(path), (2, 99, 0), "aws-cli/2.99.0"))
+    lines: list[str] = []
+    install(wheel, target=tmp_path / "venv", progress=lines.append, link=False)
+    tools = [Path(argv[0]).name for argv in ran]
+    assert tools == ["uv", "uv", "python"], ran
+    assert ran[-1][1:3] == ["-m", "pip"]
+    assert any("trying pip" in line for line in lines), lines
+
+
 def test_sso_kit_env_prints_lines_to_eval_for_the_running_sandbox(isolated_aws_home):
     state = isolated_aws_home / ".sso-kit" / "sandbox.json"
     state.parent.mkdir(parents=True)
