@@ -1,12 +1,14 @@
 """Benchmark 3b: the sandbox's serving side by side, under the same bursts of learners.
 
-Three sandboxes, each its own process started like ``Sandbox.spawn`` (moto's state lives in
-it, so one process each), all else equal:
+Sandboxes side by side, each its own process started like ``Sandbox.spawn`` (moto's state
+lives in it, so one process each), all else equal:
 
 - before: werkzeug's development server (HTTP/1.0 in effect: a new connection and a new
-  thread per call) and moto's dispatcher as shipped;
-- cheroot: HTTP/1.1 keep-alive and a fixed worker pool, moto's dispatcher as shipped;
-- now: cheroot plus the cached host → backend look-up (what ``sso-kit sandbox`` runs).
+  thread per call), moto's dispatcher as shipped, a scrypt on each learner's first sign-in;
+- main: cheroot (HTTP/1.1 keep-alive, a fixed pool of 24 workers), the cached host → backend
+  look-up, still a scrypt on each first sign-in and moto's account look-up as shipped;
+- N workers: today's serving with a pool of N workers instead of the default;
+- now: what ``sso-kit sandbox`` runs.
 
 For each, 50 and then 200 learners start at once, two full flows each, with the bare HTTP
 client of bench_capacity (one keep-alive connection per learner where the server allows).
@@ -27,8 +29,10 @@ from benchmarks.common import REPO, Row, percentile, ratio
 NAME = "sandbox serving"
 KINDS = {
     "werkzeug": "before: werkzeug, new connection per call",
-    "cheroot-uncached": "cheroot keep-alive, moto dispatch as shipped",
-    "now": "now: cheroot keep-alive + cached dispatch",
+    "main": "main: cheroot, 24 workers, scrypt on first sign-in",
+    "threads-8": "now with 8 workers",
+    "threads-64": "now with 64 workers",
+    "now": "now: cheroot, 24 workers, remembered sign-ins",
 }
 P95_GOALS_MS = {50: 100.0, 200: 400.0}
 SITECUSTOMIZE = """\
