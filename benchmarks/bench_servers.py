@@ -6,7 +6,7 @@ lives in it, so one process each), all else equal:
 - before: werkzeug's development server (HTTP/1.0 in effect: a new connection and a new
   thread per call), moto's dispatcher as shipped, a scrypt on each learner's first sign-in;
 - main: cheroot (HTTP/1.1 keep-alive, a fixed pool of 24 workers), the cached host → backend
-  look-up, still a scrypt on each first sign-in and moto's account look-up as shipped;
+  look-up, still a scrypt on each first sign-in and moto's account look-ups as shipped;
 - N workers: today's serving with a pool of N workers instead of the default;
 - now: what ``sso-kit sandbox`` runs.
 

@@ -92,7 +92,7 @@ def install(kind: str) -> None:
     """Patch the sandbox of this process.
 
     ``werkzeug`` (the issue's "before"), ``main`` (cheroot and the cached host look-up, but a
-    scrypt on each first sign-in and moto's account look-up as shipped), ``threads-N`` (today's
+    scrypt on each first sign-in and moto's account look-ups as shipped), ``threads-N`` (today's
     serving with N workers), ``switch-MS`` (the GIL's switch interval), ``now`` (as shipped).
     """
     import sso_kit.sandbox.moto_app as moto_app
@@ -103,7 +103,8 @@ def install(kind: str) -> None:
         moto_app.CachedDispatcher = uncached_dispatcher  # type: ignore[misc,assignment]
     if kind in ("werkzeug", "main"):
         scrypt_on_first_sign_in()
-        moto_app.existing_accounts_first = lambda: None  # moto's account look-up as shipped
+        moto_app.existing_accounts_first = lambda: None  # moto's account look-ups as shipped
+        moto_app.remembered_key_accounts = lambda: None
     if kind.startswith("threads-"):
         worker_threads(int(kind.removeprefix("threads-")))
     if kind.startswith("switch-"):  # the GIL's switch interval, in milliseconds

@@ -8,7 +8,11 @@ while the sandbox runs, so it is kept per host.
 Each call also looks its account up in several services' backends (S3, IAM, STS, ...: about
 seven times), and moto's ``BackendDict`` copies its list of accounts and scans its registry of
 backends under a global lock every time, to create the account's backend on first use. That
-grows with the workshop's accounts; an account already there needs none of it.
+grows with the workshop's accounts; an account already there needs none of it. And to find
+the caller's account, moto looks the access key up in every account's every partition, in
+order: for the learner of the 200th account, a thousand look-ups a call. Where a key was found
+is remembered and checked again on each use (a key id belongs to one account, so a key that is
+still there is still that account's; one that is gone is looked for in full).
 
 Signatures and IAM policies are still checked on every call: nothing that depends on the
 caller or the request is cached.
@@ -20,11 +24,17 @@ from typing import Any
 
 from moto import backends
 from moto.core.base_backend import BackendDict
+from moto.iam import models as iam_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 #: Distinct hosts remembered (the credential scope names the host, so clients choose it: bound).
 MAX_HOSTS = 256
+#: Access keys whose account is remembered (only keys found in an account: bound all the same).
+MAX_KEYS = 50_000
 _MISSING = object()
+_key_homes: dict[str, tuple[str, str]] = {}  # access key id -> (account id, partition)
+#: moto's own look-up, before :func:`remembered_key_accounts` replaces it
+moto_account_id_from = iam_models.get_account_id_from
 
 
 def existing_accounts_first() -> None:
@@ -44,12 +54,35 @@ def existing_accounts_first() -> None:
     BackendDict._sso_kit_existing_first = True  # type: ignore[attr-defined]
 
 
+def account_id_from(access_key: str) -> str:
+    """``moto.iam.models.get_account_id_from`` with where each key was found remembered."""
+    home = _key_homes.get(access_key)
+    if home is not None:
+        account = dict.get(iam_models.iam_backends, home[0])
+        if account is not None and access_key in account[home[1]].access_keys:
+            return home[0]
+    for account_id, account in list(iam_models.iam_backends.items()):  # moto's own order
+        for partition in iam_models.PARTITION_NAMES:
+            if access_key in account[partition].access_keys:
+                if len(_key_homes) >= MAX_KEYS:
+                    _key_homes.clear()
+                _key_homes[access_key] = (account_id, partition)
+                return account_id
+    return iam_models.DEFAULT_ACCOUNT_ID
+
+
+def remembered_key_accounts() -> None:
+    """Patch moto's key → account look-up (idempotent; see :func:`account_id_from`)."""
+    iam_models.get_account_id_from = account_id_from
+
+
 class CachedDispatcher(DomainDispatcherApplication):
     """``DomainDispatcherApplication`` whose host → backend look-up is computed once per host,
     over backends whose existing accounts are found at once (:func:`existing_accounts_first`)."""
 
     def __init__(self) -> None:
         existing_accounts_first()
+        remembered_key_accounts()
         super().__init__(create_backend_app)
         self.modules = frozenset(backends.list_of_moto_modules())
         self.hosts: dict[str, Any] = {}
