@@ -78,7 +78,8 @@ def remembered_key_accounts() -> None:
 
 class CachedDispatcher(DomainDispatcherApplication):
     """``DomainDispatcherApplication`` whose host → backend look-up is computed once per host,
-    over backends whose existing accounts are found at once (:func:`existing_accounts_first`)."""
+    with moto's account look-ups patched on first use (:func:`existing_accounts_first`,
+    :func:`remembered_key_accounts`)."""
 
     def __init__(self) -> None:
         existing_accounts_first()
