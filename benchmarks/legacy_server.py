@@ -1,6 +1,9 @@
-"""The sandbox's serving before cheroot, kept only to measure against: werkzeug's threaded
-development server (a thread per connection, every connection closed after one response) and
-moto's dispatcher without the host cache. ``bench_servers`` swaps these in, in a child process.
+"""The sandbox's serving as it was, kept only to measure against, and the serving knobs tried.
+
+Before cheroot: werkzeug's threaded development server (a thread per connection, every
+connection closed after one response) and moto's dispatcher without the host cache. Before the
+remembered first sign-in: every learner's first sign-in paid one scrypt. ``bench_servers``
+swaps these in, in a child process, by name (see :func:`install`).
 """
 
 from __future__ import annotations
@@ -63,12 +66,48 @@ def uncached_dispatcher() -> Any:
     return DomainDispatcherApplication(create_backend_app)
 
 
+def scrypt_on_first_sign_in() -> None:
+    """Forget the password just set, as before: its first sign-in pays scrypt again."""
+    from sso_kit.sandbox.passwords import Passwords
+
+    set_password = Passwords.set_password
+
+    def forgetting(self: Passwords, name: str, password: str) -> None:
+        set_password(self, name, password)
+        with self.lock:
+            self._verified.pop(name, None)
+
+    Passwords.set_password = forgetting  # type: ignore[method-assign]
+
+
+def worker_threads(count: int) -> None:
+    """Serve with ``count`` cheroot workers instead of the default."""
+    import sso_kit.sandbox.server as server
+
+    defaults = dict(server.ServerThread.__init__.__kwdefaults__ or {})
+    server.ServerThread.__init__.__kwdefaults__ = defaults | {"threads": count}
+
+
 def install(kind: str) -> None:
-    """Patch the sandbox of this process: ``werkzeug`` (before), ``cheroot-uncached``, ``now``."""
+    """Patch the sandbox of this process.
+
+    ``werkzeug`` (the issue's "before"), ``main`` (cheroot and the cached host look-up, but a
+    scrypt on each first sign-in and moto's account look-ups as shipped), ``threads-N`` (today's
+    serving with N workers), ``switch-MS`` (the GIL's switch interval), ``now`` (as shipped).
+    """
     import sso_kit.sandbox.moto_app as moto_app
     import sso_kit.sandbox.server as server
 
     if kind == "werkzeug":
         server.ServerThread = WerkzeugServerThread  # type: ignore[misc,assignment]
-    if kind in ("werkzeug", "cheroot-uncached"):
         moto_app.CachedDispatcher = uncached_dispatcher  # type: ignore[misc,assignment]
+    if kind in ("werkzeug", "main"):
+        scrypt_on_first_sign_in()
+        moto_app.existing_accounts_first = lambda: None  # moto's account look-ups as shipped
+        moto_app.remembered_key_accounts = lambda: None
+    if kind.startswith("threads-"):
+        worker_threads(int(kind.removeprefix("threads-")))
+    if kind.startswith("switch-"):  # the GIL's switch interval, in milliseconds
+        import sys
+
+        sys.setswitchinterval(float(kind.removeprefix("switch-")) / 1000)

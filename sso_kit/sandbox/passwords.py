@@ -1,4 +1,4 @@
-"""Sandbox passwords: salted scrypt hashes, with a fast path for a user's repeat sign-ins.
+"""Sandbox passwords: salted scrypt hashes, with a fast path for the password last set.
 
 A mixin of :class:`sso_kit.sandbox.directory.Directory`: the identity store (moto) knows the
 users, the sandbox alone knows their passwords.
@@ -37,22 +37,27 @@ class Passwords:
 
     def _init_passwords(self) -> None:
         self._hashes: dict[str, tuple[bytes, bytes]] = {}
-        # name -> HMAC of the last password scrypt accepted, so a learner's repeat sign-ins
-        # (every login of a workshop) skip the deliberately slow hash.
+        # name -> HMAC of the password last set (or last accepted by scrypt), so a learner's
+        # sign-ins skip the deliberately slow hash: a room signing in for the first time at
+        # once would otherwise queue behind one scrypt each. A wrong password still pays it.
         self._verified: dict[str, bytes] = {}
         self._verified_key = secrets.token_bytes(32)
         self.users: dict[str, User] = {}  # only users whose password we created and printed
 
+    def _mac(self, password: str) -> bytes:
+        return hmac.new(self._verified_key, password.encode("utf-8"), "sha256").digest()
+
     def set_password(self, name: str, password: str) -> None:
         salt = secrets.token_bytes(16)
+        digest = _hash(password, salt)
         with self.lock:
-            self._hashes[name] = (salt, _hash(password, salt))
-            self._verified.pop(name, None)
+            self._hashes[name] = (salt, digest)
+            self._verified[name] = self._mac(password)  # we know it: no need to scrypt it again
             self.users[name] = User(name, password)
 
     def authenticate(self, name: str, password: str) -> bool:
         """True when ``password`` is right for ``name``; same cost for unknown users."""
-        mac = hmac.new(self._verified_key, (password or "").encode("utf-8"), "sha256").digest()
+        mac = self._mac(password or "")
         with self.lock:
             salt, digest = self._hashes.get(name, (b"\0" * 16, b""))
             known = self._verified.get(name)

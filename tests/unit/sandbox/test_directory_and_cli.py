@@ -52,6 +52,25 @@ def test_remembered_sign_ins_never_accept_a_wrong_or_replaced_password():
     assert directory.authenticate("learner01", "a-new-password-1")
 
 
+def test_a_first_sign_in_skips_scrypt_and_a_wrong_password_still_pays_it(monkeypatch):
+    """The password just set is known: its first sign-in is as fast as a repeat one."""
+    from sso_kit.sandbox import passwords
+
+    directory = Directory(default_seed() | {"start_url": "https://d-first.awsapps.com/start"})
+    directory.apply_seed(learners=1)
+    right = directory.users["learner01"].password
+    hashed: list[str] = []
+    real_hash = passwords._hash
+    monkeypatch.setattr(
+        passwords, "_hash", lambda pw, salt: hashed.append(pw) or real_hash(pw, salt)
+    )
+    assert directory.authenticate("learner01", right)
+    assert hashed == []
+    assert not directory.authenticate("learner01", right + "x")
+    assert not directory.authenticate("nobody", right)
+    assert hashed == [right + "x", right]  # the slow hash, for a wrong name or password alike
+
+
 def test_seed_file_yaml(tmp_path):
     path = tmp_path / "org.yaml"
     path.write_text("start_url: https://d-0123456789.awsapps.com/start\nregion: eu-west-1\n")
