@@ -17,10 +17,12 @@ never quotes the file (it holds secrets).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +49,8 @@ __all__ = [
     "utc_now",
 ]
 
+#: ``2026-01-31T12:00:00Z``, as :func:`format_timestamp` writes it
+_CLI_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", re.ASCII)
 #: Cache files are a few hundred bytes; anything this large is not one of them.
 MAX_CACHE_BYTES = 1 << 20
 _RELOGIN = "Log in again (sso-kit login) to replace it; nothing else is lost."
@@ -94,6 +98,10 @@ def parse_timestamp(
     aware "now", so a naive ``expiresAt`` crashes it and must be refused. The message names
     the field, never its value.
     """
+    if isinstance(text, str) and _CLI_TIMESTAMP.match(text):
+        # The CLI's own shape (what every writer of these files uses): no dateutil needed.
+        with contextlib.suppress(ValueError):  # e.g. February 30th: dateutil says why below
+            return datetime.fromisoformat(f"{text[:-1]}+00:00")
     from dateutil import parser
 
     where = f" in {path}" if path else ""
