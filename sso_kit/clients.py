@@ -72,10 +72,47 @@ def _botocore_session(profile_name: str | None) -> Any:
     core = _fresh_credentials_class()(profile=profile_name)
     with _lock:
         if _loader is None:
-            _loader = core.get_component("data_loader")
-        else:
-            core.register_component("data_loader", _loader)
+            _loader = _one_service_loader(core.get_component("data_loader"))
+        core.register_component("data_loader", _loader)
     return core
+
+
+def _one_service_loader(botocore_loader: Any) -> Any:
+    """botocore's loader (same search path and extras), checking only the service it loads.
+
+    botocore's ``load_service_model`` first lists every service that has the model type, a
+    walk of 400-odd service folders once per model type and process (15-20 ms each, twice per
+    command: the service and the endpoint-rule-set models), only to see that the one asked
+    for is among them. This looks in that service's folder instead; a name that is not there
+    goes to botocore's own method, whose UnknownServiceError lists the known ones as usual.
+    """
+    from botocore.exceptions import DataNotFoundError
+    from botocore.loaders import Loader, instance_cache
+
+    class OneServiceLoader(Loader):  # type: ignore[misc]
+        @instance_cache
+        def load_service_model(
+            self, service_name: str, type_name: str, api_version: str | None = None
+        ) -> Any:
+            try:
+                latest = self.determine_latest_version(service_name, type_name)
+            except DataNotFoundError:
+                latest = None
+            if latest is None or os.sep in service_name or service_name.startswith("."):
+                return super().load_service_model(service_name, type_name, api_version)
+            api_version = api_version or latest
+            # The rest is botocore's own method: the model, then its extras.
+            model = self.load_data(os.path.join(service_name, api_version, type_name))
+            extras = self._find_extras(service_name, type_name, api_version)
+            self._extras_processor.process(model, extras)
+            return model
+
+    loader = OneServiceLoader(
+        extra_search_paths=list(botocore_loader.search_paths),
+        include_default_search_paths=False,
+    )
+    loader._extras_types[:] = botocore_loader.extras_types
+    return loader
 
 
 def _fresh_credentials_class() -> type:

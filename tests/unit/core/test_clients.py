@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from sso_kit.clients import cached_client, new_session
 
 CONFIG = "[profile p]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n"
@@ -101,3 +103,26 @@ def test_sessions_share_one_loader_without_growing_its_search_path(isolated_aws_
     assert len(loaders) == 1
     paths = sessions[0]._session.get_component("data_loader").search_paths
     assert len(paths) == len(set(paths))
+
+
+def test_the_shared_loader_loads_what_botocore_loads_without_listing_every_service(
+    isolated_aws_home, monkeypatch
+):
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    import sso_kit.clients as clients
+
+    cached_client("sso", region="us-east-1", unsigned=True)
+    ours, theirs = clients._loader, botocore.session.get_session().get_component("data_loader")
+    for service, kind in [
+        ("s3", "service-2"),
+        ("s3", "endpoint-rule-set-1"),
+        ("sso", "paginators-1"),
+    ]:
+        assert ours.load_service_model(service, kind) == theirs.load_service_model(service, kind)
+    assert ours.search_paths[: len(theirs.search_paths)] == theirs.search_paths  # + boto3's
+    monkeypatch.setattr(type(ours), "list_available_services", lambda *a: ["only-this"])
+    assert ours.load_service_model("sso-oidc", "service-2")["metadata"]["serviceId"]
+    with pytest.raises(UnknownServiceError, match="only-this"):  # botocore's own answer
+        ours.load_service_model("no-such-service", "service-2")
