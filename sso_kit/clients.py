@@ -140,7 +140,8 @@ def _credential_files() -> tuple[Path, ...]:
     """Where a login, refresh or logout changes what botocore's provider chain resolves."""
     home = Path(os.path.expanduser("~"))
     shared = os.environ.get("AWS_SHARED_CREDENTIALS_FILE", home / ".aws" / "credentials")
-    return (home / ".aws" / "sso" / "cache", home / ".aws" / "cli" / "cache", Path(shared))
+    cache = home / ".aws"
+    return (cache / "sso" / "cache", cache / "cli" / "cache", Path(shared).expanduser())
 
 
 def _watch_stamp(paths: tuple[Path, ...]) -> tuple[Any, ...] | None:
