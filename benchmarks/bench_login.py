@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.bare_http import ACCOUNT, ROLE, BareClient
-from benchmarks.common import REPO, VENV_BIN, Row, home_env, median_of, ratio
+from benchmarks.common import REPO, VENV_BIN, Row, home_env, ratio
 
 NAME = "login→buckets"
 PROFILE, SESSION = "bench", "bench-session"
@@ -45,7 +45,7 @@ PROFILE, SESSION = "bench", "bench-session"
 def run(quick: bool, workdir: Path) -> list[Row]:
     from sso_kit.sandbox import Sandbox
 
-    runs = 3 if quick else 15
+    runs = 3 if quick else 41  # in-process runs are cheap: more of them steady the medians
     cli_runs = 1 if quick else 5
     home = Path(tempfile.mkdtemp(prefix="login-", dir=workdir))
     env = home_env(home)
@@ -76,7 +76,8 @@ def run(quick: bool, workdir: Path) -> list[Row]:
     cli = None if failure else statistics.median(cli_samples)
     return [
         Row(NAME, "floor: http.client + botocore SigV4 signer", floor * 1000, "ms", 1.0,
-            note=f"median of {runs}; 5 calls on one keep-alive connection", headline=True),
+            note=f"median of {runs}, the four flows taking turns; 5 calls on one keep-alive "
+            "connection", headline=True),
         Row(NAME, "sso_kit: login + get_role_credentials + list_buckets", kit * 1000, "ms",
             ratio(kit, floor), "≤ 2× floor", note=f"median of {runs}; caches wiped each run; "
             f"{ratio(kit, fresh):.2f}× the new-connection floor", headline=True),
@@ -194,33 +195,39 @@ def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, f
         wipe()
         kit_flow()  # warm-up: first imports of boto3/botocore
         reused_flow()
-        floor, _ = median_of(floor_client.full_flow, runs)
-        fresh, _ = median_of(fresh_client.full_flow, runs)
-        reused, _ = median_of(reused_flow, runs)
-        kit = _median_after(wipe, kit_flow, runs)  # last: leaves a token for `aws s3 ls`
+        medians = _interleaved(
+            {
+                "floor": (None, floor_client.full_flow),
+                "floor_new_connections": (None, fresh_client.full_flow),
+                "boto3_reused": (None, reused_flow),
+                "sso_kit": (wipe, kit_flow),  # last in each round: leaves a token for `aws s3 ls`
+            },
+            runs,
+        )
     finally:
         floor_client.close()
         fresh_client.close()
-    return {
-        "floor": floor,
-        "floor_new_connections": fresh,
-        "sso_kit": kit,
-        "boto3_reused": reused,
-    }
+    return medians
 
 
-def _median_after(setup: Callable[[], None], fn: Callable[[], None], runs: int) -> float:
-    """The median of ``fn``'s wall time, ``setup`` run untimed before each call.
+def _interleaved(
+    flows: dict[str, tuple[Callable[[], None] | None, Callable[[], None]]], runs: int
+) -> dict[str, float]:
+    """Each flow's median wall time, the flows taking turns run by run.
 
-    Wiping the caches is the benchmark's doing, not the login's: it stays out of the time.
+    On a shared machine the load drifts within seconds; one block of runs per flow would let
+    a busy moment land on one of them only, so the ratios would measure the drift. A flow's
+    setup (wiping the caches: the benchmark's doing, not the login's) runs untimed.
     """
-    samples = []
+    samples: dict[str, list[float]] = {name: [] for name in flows}
     for _ in range(runs):
-        setup()
-        began = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples)
+        for name, (setup, fn) in flows.items():
+            if setup is not None:
+                setup()
+            began = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - began)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def _boto3_reused(url: str, start_url: str, sso_region: str) -> Callable[[], None]:
