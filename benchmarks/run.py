@@ -29,6 +29,10 @@ if __package__ in (None, ""):  # run as a script: make the `benchmarks` package 
 
 from benchmarks.common import REPO, Row, machine, markdown_table
 
+# As `make bench` does (Makefile: unexport): with PYTHONDONTWRITEBYTECODE=1 inherited, every
+# process a benchmark starts compiles botocore from source again, a cost no learner pays.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 #: name -> module; the order is the order of the table.
 BENCHMARKS = {
     "install": "benchmarks.bench_install",

@@ -5,9 +5,12 @@
 * role-credential cache: ``~/.aws/cli/cache/<sha1(compact JSON)>.json``
 
 Writes are atomic like botocore's own :class:`~botocore.utils.JSONFileCache` (temp file in the
-same directory, fsync, ``os.replace``, owner-only file) with the same bytes (``json.dumps``);
-the temp file's name carries our pid so that one left by a killed login is cleaned up on the
-next write. Directories are created 0700. Paths are computed from ``HOME`` at call time so
+same directory, ``os.replace``, owner-only file) with the same bytes (``json.dumps``), but
+without its fsync: every reader sees the old or the new file whole, and only a power cut
+within the kernel's writeback delay could lose a new one, which costs one more login (the AWS
+CLI v2 writes these files in place, with neither). The learner's config keeps its fsync.
+The temp file's name carries our pid so that one left by a killed login is cleaned up on the
+first write to that folder in the next process. Directories are created 0700. Paths are computed from ``HOME`` at call time so
 tests and notebooks can point them elsewhere.
 
 :func:`load_token` is the one judge of a token file: whatever it accepts, botocore can use;
@@ -17,10 +20,12 @@ never quotes the file (it holds secrets).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,6 +52,10 @@ __all__ = [
     "utc_now",
 ]
 
+#: ``2026-01-31T12:00:00Z``, as :func:`format_timestamp` writes it
+_CLI_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", re.ASCII)
+#: Folders whose stale temp files this process has already removed
+_cleaned: set[Path] = set()
 #: Cache files are a few hundred bytes; anything this large is not one of them.
 MAX_CACHE_BYTES = 1 << 20
 _RELOGIN = "Log in again (sso-kit login) to replace it; nothing else is lost."
@@ -94,6 +103,10 @@ def parse_timestamp(
     aware "now", so a naive ``expiresAt`` crashes it and must be refused. The message names
     the field, never its value.
     """
+    if isinstance(text, str) and _CLI_TIMESTAMP.match(text):
+        # The CLI's own shape (what every writer of these files uses): no dateutil needed.
+        with contextlib.suppress(ValueError):  # e.g. February 30th: dateutil says why below
+            return datetime.fromisoformat(f"{text[:-1]}+00:00")
     from dateutil import parser
 
     where = f" in {path}" if path else ""
@@ -206,10 +219,12 @@ def _write(directory: Path, key: str, document: dict[str, Any]) -> Path:
     try:
         if path.exists() and not path.is_file():  # a folder, FIFO or device (maybe linked)
             raise NotRegularFileError(path, _kind(path))
-        clean_stale_temp(directory)
+        if directory not in _cleaned:  # once per folder and process: a scan per write adds up
+            clean_stale_temp(directory)
+            _cleaned.add(directory)
         # json.dumps defaults, as botocore's JSONFileCache writes: ", " / ": " separators,
         # ASCII only, no trailing newline.
-        atomic_write(path, json.dumps(document).encode("ascii"), 0o600)
+        atomic_write(path, json.dumps(document).encode("ascii"), 0o600, durable=False)
     except NotRegularFileError as exc:
         raise CacheError(
             f"The cache file {path} is {exc.kind}, so no token can be written there.",

@@ -1,11 +1,15 @@
 """Read the AWS config file the way the AWS CLI does (public names: :mod:`sso_kit.config`).
 
 Reading goes through botocore's own loader, so sso_kit sees exactly what boto3 and the CLI see.
+A parse is kept while the file's inode stamp (inode, size, modification and change times) is
+the same and old enough to trust: one login reads the config five times.
 """
 
 from __future__ import annotations
 
+import copy
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,9 @@ from sso_kit.files import (
 )
 
 LEGACY_KEYS = ("sso_start_url", "sso_region")
+#: A file changed this recently may change again within the same (coarse) clock tick.
+_RACY_NS = 1_000_000_000
+_parsed: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
 
 def config_path() -> Path:
@@ -88,6 +95,10 @@ def load_config() -> dict[str, Any]:
         raise _unreadable(path, exc, ConfigError) from None
     if not exists:
         return {"profiles": {}, "sso_sessions": {}, "services": {}}
+    stamp = _stamp(path)
+    memo = _parsed
+    if stamp is not None and memo is not None and memo[0] == stamp:
+        return copy.deepcopy(memo[1])  # callers may change what they get
     try:
         loaded = botocore_load(str(path))
     except ConfigNotFound:  # removed between the check and the read
@@ -99,7 +110,25 @@ def load_config() -> dict[str, Any]:
     loaded.setdefault("profiles", {})
     loaded.setdefault("sso_sessions", {})
     loaded.setdefault("services", {})
+    if stamp is not None:
+        _remember(stamp, copy.deepcopy(loaded))
     return loaded
+
+
+def _stamp(path: Path) -> tuple[Any, ...] | None:
+    """What any change to the file changes; None while it is too fresh to trust."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - st.st_ctime_ns < _RACY_NS:
+        return None
+    return (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _remember(stamp: tuple[Any, ...], loaded: dict[str, Any]) -> None:
+    global _parsed
+    _parsed = (stamp, loaded)
 
 
 def read_sso_session(name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:

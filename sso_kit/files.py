@@ -5,7 +5,9 @@
   character device such as ``/dev/null`` is not a config file).
 * :func:`atomic_write` writes a temp file in the target's directory, fsyncs it and renames it
   over the target, so a reader (or a ``kill -9``) only ever sees the old or the new bytes.
-  Temp files carry the writer's pid in their name.
+  Temp files carry the writer's pid in their name. ``durable=False`` skips the fsync for files
+  that can be made again (the SSO caches): still atomic for every reader, only a power cut
+  within the kernel's writeback delay can lose the new bytes.
 * :func:`clean_stale_temp` removes temp files that a killed writer left behind, and only
   those: the name must be ours and the writer must be gone (or the file old).
 """
@@ -154,12 +156,17 @@ def clean_stale_temp(directory: Path, *, legacy_names: tuple[str, ...] = ()) -> 
 
 
 def atomic_write(
-    path: Path, data: bytes, mode: int = 0o600, *, check: Callable[[Path], None] | None = None
+    path: Path,
+    data: bytes,
+    mode: int = 0o600,
+    *,
+    check: Callable[[Path], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Replace ``path`` with ``data`` atomically (temp file, fsync, rename), file mode ``mode``.
 
     ``check(temp_path)`` runs on the complete temp file before the rename; if it raises,
-    ``path`` is left as it was.
+    ``path`` is left as it was. ``durable=False``: no fsync (see the module docstring).
     """
     fd, tmp = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}{_TAG}{os.getpid()}.", suffix=".tmp"
@@ -167,8 +174,9 @@ def atomic_write(
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode & 0o7777)
         if check is not None:
             check(Path(tmp))

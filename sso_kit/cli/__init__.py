@@ -12,6 +12,7 @@ their handlers, so ``sso-kit --help`` stays cheap. Nothing imports ``sso_kit.cli
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None and getattr(args, "short_lived", False):
+        # This process's own command, one that ends in a second: the cycle collector would
+        # spend a fifth of it walking botocore's freshly loaded models, which live until the
+        # exit anyway. A command that then waits (login's polling) turns it back on. A
+        # caller running main(argv) in its own process keeps its collector as it was.
+        gc.disable()
     if args.debug:
         from sso_kit.redaction import enable_debug_logging
 

@@ -9,6 +9,7 @@ where it has an equivalent (device-code prompt, ``Successfully logged into Start
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import Any
 
@@ -80,6 +81,8 @@ def register(subparsers: Any) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--sso-session", help="the sso-session to log out of")
     which.add_argument("--all", action="store_true", help="every cached session (like aws)")
+    for name in ("configure", "migrate", "login", "status", "ls", "logout"):
+        subparsers.choices[name].set_defaults(short_lived=True)  # see sso_kit.cli.main
 
 
 def _configure(args: argparse.Namespace) -> int:
@@ -153,6 +156,9 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _print_pending(no_browser: bool) -> Any:
     def show(pending: Any) -> None:
+        if not gc.isenabled():  # main() turned it off: from here the command may poll for
+            gc.freeze()  # minutes, so collect again, but only what is new (the models
+            gc.enable()  # loaded so far are never walked)
         if not pending.user_code:  # PKCE: only a URL
             if no_browser:
                 print("Browser will not be automatically opened.")

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sso_kit import cache
 from sso_kit.errors import CacheError
@@ -192,3 +194,40 @@ def test_role_credentials_document(isolated_aws_home: Path) -> None:
         '"SecretAccessKey": "secret", "SessionToken": "token", '
         '"Expiration": "2026-11-27T08:55:16Z", "AccountId": "111111111111"}}'
     )
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_the_cli_timestamp_shape_parses_as_dateutil_parses_it(value):
+    from dateutil import parser
+
+    text = cache.format_timestamp(value)
+    assert cache.parse_timestamp(text) == parser.parse(text) == value.replace(
+        microsecond=0, tzinfo=timezone.utc
+    )
+
+
+def test_an_impossible_date_in_the_cli_shape_is_refused():
+    with pytest.raises(CacheError, match="not a valid timestamp"):
+        cache.parse_timestamp("2026-02-30T12:00:00Z")
+
+
+def test_cache_files_skip_the_fsync_the_config_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from sso_kit import config
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    path = write_golden_token()
+    assert json.loads(path.read_text())["startUrl"]  # whole and readable
+    assert synced == []  # a token can be had again by logging in
+    config.configure_profile(
+        "dev",
+        sso_session="my-sso",
+        start_url="https://d-1234567890.awsapps.com/start",
+        sso_region="us-east-1",
+        account_id="111122223333",
+        role_name="PowerUserAccess",
+    )
+    assert synced  # the learner's config cannot

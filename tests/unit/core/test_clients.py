@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from sso_kit.clients import cached_client, new_session
 
 CONFIG = "[profile p]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n"
@@ -33,15 +35,59 @@ def test_a_changed_config_file_gives_a_fresh_client(isolated_aws_home):
     assert second.meta.endpoint_url == "http://127.0.0.1:10"
 
 
-def test_signed_clients_follow_the_token_cache_but_unsigned_ones_do_not(isolated_aws_home):
+def _access_key(client):
+    return client._request_signer._credentials.get_frozen_credentials().access_key
+
+
+def _write_credentials(home, key):
+    path = home / ".aws" / "credentials"
+    temp = path.with_suffix(".tmp")
+    temp.write_text(f"[p]\naws_access_key_id = {key}\naws_secret_access_key = s\n")
+    temp.replace(path)  # a new file, as every writer of credentials makes one
+    return path
+
+
+def test_a_signed_client_stays_but_its_credentials_follow_the_files(isolated_aws_home):
     _write_config(isolated_aws_home)
+    path = _write_credentials(isolated_aws_home, "AKIAFIRST")
     s3 = cached_client("s3", profile="p")
+    assert _access_key(s3) == "AKIAFIRST"
+    _write_credentials(isolated_aws_home, "AKIASECOND")
+    assert cached_client("s3", profile="p") is s3
+    assert _access_key(s3) == "AKIASECOND"
+    path.unlink()  # a logout: the next request has nothing to sign with, as a new process
+    assert s3._request_signer._credentials.get_frozen_credentials() is None
+
+
+def test_old_stamps_are_trusted_and_a_token_cache_change_resolves_again(
+    isolated_aws_home, monkeypatch
+):
+    import sso_kit.clients as clients
+
+    _write_config(isolated_aws_home)
+    path = _write_credentials(isolated_aws_home, "AKIAFIRST")
+    os.utime(path, ns=(1, 1))
+    s3 = cached_client("s3", profile="p")
+    live = s3._request_signer._credentials
+    calls = []
+    monkeypatch.setattr(live, "_resolve", lambda: calls.append(1) or None)
+    assert _access_key(s3) == "AKIAFIRST"  # nothing changed: no new resolution
+    assert calls == []
+    cache = isolated_aws_home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)  # a login writes here
+    monkeypatch.setattr(clients, "_RACY_NS", 0)
+    assert live.get_frozen_credentials() is None
+    assert calls == [1]
+
+
+def test_unsigned_clients_ignore_the_caches(isolated_aws_home):
+    _write_config(isolated_aws_home)
     sso = cached_client("sso", profile="p", region="us-east-1", unsigned=True)
     cache = isolated_aws_home / ".aws" / "sso" / "cache"
     cache.mkdir(parents=True)
-    (cache / "token.json").write_text("{}")  # a login writes here
-    assert cached_client("s3", profile="p") is not s3
+    (cache / "token.json").write_text("{}")
     assert cached_client("sso", profile="p", region="us-east-1", unsigned=True) is sso
+    assert sso._request_signer._credentials is None
 
 
 def test_environment_variables_are_part_of_the_key(isolated_aws_home, monkeypatch):
@@ -57,3 +103,26 @@ def test_sessions_share_one_loader_without_growing_its_search_path(isolated_aws_
     assert len(loaders) == 1
     paths = sessions[0]._session.get_component("data_loader").search_paths
     assert len(paths) == len(set(paths))
+
+
+def test_the_shared_loader_loads_what_botocore_loads_without_listing_every_service(
+    isolated_aws_home, monkeypatch
+):
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    import sso_kit.clients as clients
+
+    cached_client("sso", region="us-east-1", unsigned=True)
+    ours, theirs = clients._loader, botocore.session.get_session().get_component("data_loader")
+    for service, kind in [
+        ("s3", "service-2"),
+        ("s3", "endpoint-rule-set-1"),
+        ("sso", "paginators-1"),
+    ]:
+        assert ours.load_service_model(service, kind) == theirs.load_service_model(service, kind)
+    assert ours.search_paths[: len(theirs.search_paths)] == theirs.search_paths  # + boto3's
+    monkeypatch.setattr(type(ours), "list_available_services", lambda *a: ["only-this"])
+    assert ours.load_service_model("sso-oidc", "service-2")["metadata"]["serviceId"]
+    with pytest.raises(UnknownServiceError, match="only-this"):  # botocore's own answer
+        ours.load_service_model("no-such-service", "service-2")

@@ -104,3 +104,45 @@ def test_migrate_lists_then_moves_a_legacy_profile_keeping_the_rest(
     assert merged["sso_session"] == "corp"
     assert main(["migrate"]) == 0
     assert "nothing to migrate" in capsys.readouterr().out
+
+
+@pytest.fixture
+def collector_restored():
+    import gc
+
+    yield gc
+    gc.enable()
+
+
+def test_a_short_command_of_this_process_runs_without_the_cycle_collector(
+    isolated_aws_home: Path, monkeypatch, collector_restored
+) -> None:
+    gc = collector_restored
+    monkeypatch.setattr("sys.argv", ["sso-kit", "status", "--profile", "nobody"])
+    assert main() != 0  # no such profile: an error, handled
+    assert not gc.isenabled()
+
+
+def test_main_called_with_arguments_leaves_the_callers_collector_alone(
+    isolated_aws_home: Path, collector_restored
+) -> None:
+    assert main(["status", "--profile", "nobody"]) != 0
+    assert collector_restored.isenabled()
+
+
+def test_only_the_session_commands_are_short_lived() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["ls"]).short_lived
+    assert not getattr(parser.parse_args(["sandbox"]), "short_lived", False)
+
+
+def test_a_login_that_starts_waiting_collects_again(collector_restored) -> None:
+    from sso_kit.cli.session import _print_pending
+    from sso_kit.login import PendingAuthorization
+
+    gc = collector_restored
+    gc.disable()
+    pending = PendingAuthorization("http://127.0.0.1:1/device", "ABCD-EFGH", "u", None, 5.0)
+    _print_pending(no_browser=True)(pending)  # type: ignore[arg-type]
+    assert gc.isenabled()
+    gc.unfreeze()

@@ -254,3 +254,40 @@ def test_symlinked_config_is_edited_through_the_link(cfg_file: Path) -> None:
     assert cfg_file.is_symlink() and os.readlink(cfg_file) == str(target)
     assert target.read_text().startswith("[profile keep]\nregion = x\n[profile dev]\n")
     assert change.backup is not None and change.backup.read_text() == "[profile keep]\nregion = x\n"
+
+
+def test_an_unchanged_old_config_is_parsed_once_and_callers_get_their_own_copy(
+    isolated_aws_home, monkeypatch
+):
+    import botocore.configloader
+
+    from sso_kit import config_read
+
+    path = isolated_aws_home / ".aws" / "config"
+    path.write_text(NEW_SECTIONS)
+    parses = []
+    real = botocore.configloader.load_config
+    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
+    monkeypatch.setattr(config_read, "_RACY_NS", 0)  # the file counts as old at once
+    first = config.load_config()
+    first["profiles"]["dev"]["region"] = "changed by a caller"
+    second = config.load_config()
+    assert second["profiles"]["dev"]["region"] == "us-west-2"
+    assert len(parses) == 1
+    path.write_text(NEW_SECTIONS.replace("us-west-2", "eu-west-1"))
+    os.utime(path, ns=(1, 1))  # mtime back in time: the change time still moves
+    assert config.load_config()["profiles"]["dev"]["region"] == "eu-west-1"
+    assert len(parses) == 2
+
+
+def test_a_config_changed_just_now_is_parsed_every_time(isolated_aws_home, monkeypatch):
+    import botocore.configloader
+
+    path = isolated_aws_home / ".aws" / "config"
+    path.write_text(NEW_SECTIONS)
+    parses = []
+    real = botocore.configloader.load_config
+    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
+    config.load_config()
+    config.load_config()
+    assert len(parses) == 2  # a second write within the same clock tick would keep the stamp
