@@ -30,7 +30,7 @@ from benchmarks.common import REPO, Row, percentile, ratio
 NAME = "sandbox serving"
 KINDS = {
     "werkzeug": "before: werkzeug, new connection per call",
-    "main": "main: cheroot, 24 workers, scrypt on first sign-in",
+    "main": "cheroot, 24 workers, moto's own account look-ups, scrypt at each first sign-in",
     "threads-8": "now with 8 workers",
     "threads-64": "now with 64 workers",
     "now": "now: cheroot, 24 workers, remembered sign-ins",

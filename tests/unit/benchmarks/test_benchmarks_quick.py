@@ -78,7 +78,9 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
     if Path("/proc/net/netstat").exists():
         assert "4 learners: listen-queue overflows" in capacity
     serving = {c for b, c in cases if b == "sandbox serving"}
-    for label in ("before: werkzeug, new connection per call", "now: cheroot keep-alive + cached dispatch"):
+    from benchmarks.bench_servers import KINDS
+
+    for label in (KINDS["werkzeug"], KINDS["now"]):
         assert f"8 at once, {label}: errors" in serving
         assert cases[("sandbox serving", f"8 at once, {label}: errors")]["value"] == 0
         assert f"8 at once, {label}: server CPU per flow" in serving
