@@ -9,19 +9,19 @@ step depends on the files the earlier ones wrote.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from sso_kit.course.kernels import CELL_TIMEOUT, KERNEL_NAME, KernelPool, SharedKernel
 from sso_kit.errors import SsoKitError, redact
 
 __all__ = [
@@ -40,15 +40,6 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 # papermill, nbval and Binder need are produced from them and never tracked.
 SOURCE_SUFFIX = ".md"
 
-#: Seconds one cell may run before papermill gives up (login waits at most a few seconds
-#: against the auto-approving sandbox; real AWS is never used headless unless asked).
-CELL_TIMEOUT = 600
-
-#: What every step's first cells import (the setup cell, widgets, boto3). A kernel started
-#: ahead of its notebook imports these silently (no output, no execution count) while the
-#: notebook before it runs, so the import is paid in parallel rather than in turn.
-WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
-KERNEL_NAME = "python3"
 #: How the notebooks get their kernel. ``shared``: one kernel runs them in turn, reset before
 #: each (:mod:`sso_kit.course.kernel_reset`), so start-up and imports are paid once.
 #: ``per-notebook``: a kernel of its own for each, the next one started and warmed while the
@@ -56,12 +47,6 @@ KERNEL_NAME = "python3"
 KERNEL_MODES = ("shared", "per-notebook")
 #: False: in ``per-notebook`` mode, papermill starts each kernel itself, in turn
 PREWARM_KERNELS = True
-#: Run silently in the shared kernel before each notebook: ``cwd`` is its folder,
-#: ``environ_file`` (first notebook only) the variables set after the kernel started.
-RESET_CODE = (
-    "__import__('sso_kit.course.kernel_reset').course.kernel_reset"
-    ".begin_notebook({cwd!r}, {environ_file!r})"
-)
 
 
 class TutorialFailed(SsoKitError):
@@ -160,195 +145,6 @@ def isolated_home_env(home: Path) -> dict[str, str | None]:
         AWS_EC2_METADATA_DISABLED="true",
     )
     return env
-
-
-class _KernelPool:
-    """The next notebook's kernel, started and warmed while the current notebook runs.
-
-    papermill starts a fresh kernel for each notebook and waits for it; given a kernel
-    manager whose kernel is already up (``km=``), it uses that one instead. Every notebook
-    still gets a kernel of its own, with the run's environment and working directory; the
-    kernels boot as tasks on the event loop papermill drives, so they progress while cells
-    run. Without that loop (run_tutorial called from a running loop) there is no pool.
-    """
-
-    def __init__(self, cwd: Path) -> None:
-        from jupyter_core.utils import ensure_event_loop
-
-        self._cwd = cwd
-        self._loop = ensure_event_loop()
-        self._next: Any = None
-        self._stopping: list[Any] = []
-
-    @staticmethod
-    def usable() -> bool:
-        import asyncio
-
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return True
-        return False
-
-    def start_next(self) -> None:
-        """Start booting the next kernel now (it progresses whenever the loop runs)."""
-        if self._next is None:
-            self._next = self._loop.create_task(self._boot())
-
-    def take(self, more: bool = True) -> Any:
-        """A started kernel manager for the notebook about to run; with ``more``, the
-        kernel for the notebook after it starts now."""
-        task = self._next or self._loop.create_task(self._boot())
-        manager = self._loop.run_until_complete(task)
-        self._next = self._loop.create_task(self._boot()) if more else None
-        return manager
-
-    def give_back(self, manager: Any) -> None:
-        """Stop a used kernel in the background (papermill leaves a lent one running)."""
-        self._stopping.append(self._loop.create_task(self._stop(manager)))
-
-    def close(self) -> None:
-        """Stop the spare kernel and wait until every kernel is down."""
-        import asyncio
-
-        async def finish() -> None:
-            if self._next is not None:
-                try:
-                    spare = await self._next
-                except RuntimeError:  # the unused spare died starting: nothing left to stop
-                    spare = None
-                if spare is not None:
-                    await self._stop(spare)
-            await asyncio.gather(*self._stopping, return_exceptions=True)
-
-        self._loop.run_until_complete(finish())
-
-    async def _boot(self) -> Any:
-        """A started, warmed kernel. One that dies before answering is replaced (twice at
-        most): jupyter_client picks its ZMQ ports before the kernel binds them, so another
-        process can take one in between ("Address already in use")."""
-        for attempt in range(3):
-            manager = _pooled_manager_class()(kernel_name=KERNEL_NAME)
-            try:
-                return await self._warm(manager)
-            except RuntimeError:
-                if attempt == 2:
-                    raise
-                await self._stop(manager)
-        raise AssertionError("unreachable")
-
-    async def _warm(self, manager: Any) -> Any:
-        await manager.start_kernel(cwd=str(self._cwd))
-        await _run_silently(manager, WARM_IMPORTS)  # a failed import: the notebook reports it
-        return manager
-
-    def run(self, awaitable: Any) -> Any:
-        """Run a coroutine on the pool's event loop (the one papermill drives)."""
-        return self._loop.run_until_complete(awaitable)
-
-    def meanwhile(self, work: Callable[[], Any]) -> Any:
-        """Run ``work`` on a worker thread while the loop drives the booting kernels."""
-        return self.run(self._loop.run_in_executor(None, work))
-
-    @staticmethod
-    async def _stop(manager: Any) -> None:
-        for client in manager.lent_clients:
-            client.stop_channels()
-        if await manager.is_alive():
-            await manager.shutdown_kernel()
-        await manager.cleanup_resources()
-
-
-async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
-    """Execute ``code`` in the kernel without output or execution count; its reply content."""
-    client = manager.client()
-    client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=60)
-        msg_id = client.execute(code, silent=True, store_history=False)
-        while True:
-            reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                return dict(reply.get("content", {}))
-    finally:
-        client.stop_channels()
-
-
-class _SharedKernel:
-    """One kernel for every notebook, made to look new before each (``RESET_CODE``).
-
-    papermill runs a lent kernel (``km=``) and leaves it running, so the same manager is lent
-    to every notebook in turn; the reset between them clears what a notebook defined and
-    keeps what it imported.
-    """
-
-    def __init__(self, cwd: Path) -> None:
-        self._pool = _KernelPool(cwd)
-        self._pool.start_next()
-        self._manager: Any = None
-        self._late: dict[str, str] = {}
-
-    def meanwhile(self, work: Callable[[], Any]) -> Any:
-        """``work()`` on a thread while the kernel boots (its process runs alongside)."""
-        return self._pool.meanwhile(work)
-
-    def add_environment(self, values: Mapping[str, str]) -> None:
-        """Variables known only after the kernel started (the sandbox's URL and key): the
-        first reset sets them, so every notebook finds them as if the kernel was born with
-        them. They travel in a private file, never in the code sent to the kernel."""
-        self._late.update(values)
-
-    def take(self, cwd: Path) -> Any:
-        """The kernel, reset for a notebook that runs in ``cwd``."""
-        late = None
-        if self._manager is None:
-            self._manager = self._pool.take(more=False)
-            if self._late:
-                fd, late = tempfile.mkstemp(prefix="sso-kit-kernel-env-", suffix=".json")
-                with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp: mode 0600
-                    json.dump(self._late, file)
-        code = RESET_CODE.format(cwd=str(cwd), environ_file=late)
-        try:
-            content = self._pool.run(_run_silently(self._manager, code))
-        finally:
-            if late is not None:
-                Path(late).unlink(missing_ok=True)
-        if content.get("status") != "ok":
-            raise RuntimeError(
-                "The shared kernel could not be reset for the next notebook: "
-                f"{content.get('ename')}: {content.get('evalue')}"
-            )
-        return self._manager
-
-    def close(self) -> None:
-        """Stop the kernel and wait until it is down."""
-        if self._manager is not None:
-            self._pool.give_back(self._manager)
-        self._pool.close()
-
-
-_PooledManager: type | None = None
-
-
-def _pooled_manager_class() -> type:
-    """AsyncKernelManager that remembers the clients it made (nbclient leaves a lent
-    kernel's client connected; the pool closes it)."""
-    global _PooledManager
-    if _PooledManager is None:
-        from jupyter_client.manager import AsyncKernelManager
-
-        class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
-            def client(self, **kwargs: Any) -> Any:
-                made = super().client(**kwargs)
-                self.lent_clients.append(made)
-                return made
-
-            @property
-            def lent_clients(self) -> list[Any]:
-                return self.__dict__.setdefault("_lent_clients", [])
-
-        _PooledManager = PooledKernelManager
-    return _PooledManager
 
 
 def _ask_aws_versions() -> None:
@@ -465,14 +261,14 @@ def run_tutorial(
 
     results: list[StepResult] = []
     bar = tqdm(total=len(paths), desc="tutorial", unit="step", disable=not progress, file=stream)
-    pool: _KernelPool | None = None
-    shared: _SharedKernel | None = None
+    pool: KernelPool | None = None
+    shared: SharedKernel | None = None
     try:
         with _environment(env), _aws_versions_asked_meanwhile(), ExitStack() as stack:
             one_folder = len({p.parent for p in paths}) == 1
             # the kernels inherit the environment set so far
-            if kernel == "shared" and _KernelPool.usable():
-                shared = _SharedKernel(paths[0].parent)
+            if kernel == "shared" and KernelPool.usable():
+                shared = SharedKernel(paths[0].parent)
 
             def start() -> Any:
                 """The run's sandbox, papermill and jupytext imported: while the kernel boots."""
@@ -493,8 +289,8 @@ def run_tutorial(
                 if shared is not None:
                     shared.add_environment(late)
             many = len(paths) > 1 and one_folder
-            if kernel == "per-notebook" and PREWARM_KERNELS and many and _KernelPool.usable():
-                pool = _KernelPool(paths[0].parent)
+            if kernel == "per-notebook" and PREWARM_KERNELS and many and KernelPool.usable():
+                pool = KernelPool(paths[0].parent)
             _run_steps(paths, out, params, shared, pool, bar, results)
     finally:
         bar.close()
@@ -510,8 +306,8 @@ def _run_steps(
     paths: Sequence[Path],
     out: Path,
     params: Mapping[str, Any],
-    shared: _SharedKernel | None,
-    pool: _KernelPool | None,
+    shared: SharedKernel | None,
+    pool: KernelPool | None,
     bar: Any,
     results: list[StepResult],
 ) -> None:
