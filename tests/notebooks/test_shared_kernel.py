@@ -120,8 +120,16 @@ print("sandbox:", url)
 """
 
 
-def test_every_notebook_gets_the_sandbox_started_after_the_kernel(tmp_path):
+def test_every_notebook_gets_the_sandbox_started_after_the_kernel(tmp_path, monkeypatch):
     """The kernel boots while the run's sandbox starts; its URL and key reach each notebook."""
+    import tempfile
+
+    # a temp folder of this test's own, for the run and its kernel: the notebook checks that
+    # the private variables file is gone, and other runs (other xdist workers) have theirs
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     folder = tmp_path / "nbs"
     folder.mkdir()
     paths = [_notebook(folder, f"0{n}_sandbox", SEES_THE_RUNS_SANDBOX) for n in (1, 2)]
