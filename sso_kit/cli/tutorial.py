@@ -7,6 +7,10 @@ from typing import Any
 
 from sso_kit.cli.options import add_command
 
+#: ``course.runner.KERNEL_MODES``, spelt out: importing the runner to build the parser would load
+#: boto3 and the course for every command (a test keeps the two the same)
+KERNEL_MODES = ("shared", "per-notebook")
+
 
 def _run(args: argparse.Namespace) -> int:
     """run every step notebook in order and print a summary table
@@ -64,8 +68,6 @@ def register(subparsers: Any) -> None:
     run.add_argument("--home", help="use this folder as the isolated HOME (kept afterwards)")
     run.add_argument("--sandbox-url", help="use this running sandbox instead of starting one")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
-    from sso_kit.course.runner import KERNEL_MODES
-
     run.add_argument(
         "--kernel",
         choices=KERNEL_MODES,

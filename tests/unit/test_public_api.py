@@ -38,3 +38,22 @@ def test_import_is_cheap_and_lazy():
     code = "import sys, sso_kit; print(sorted(m for m in ('boto3', 'moto', 'ipywidgets') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_building_the_cli_loads_no_heavy_package():
+    """Every `sso-kit` command builds the whole parser first: it must stay standard library and
+    the kit's light modules, so a command pays only for what its own handler imports."""
+    heavy = ("boto3", "botocore", "moto", "ipywidgets", "papermill", "sso_kit.course")
+    code = (
+        "import sys; from sso_kit.cli import build_parser; build_parser(); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_the_cli_offers_the_runners_kernel_modes():
+    from sso_kit.cli.tutorial import KERNEL_MODES
+    from sso_kit.course.runner import KERNEL_MODES as RUNNER_MODES
+
+    assert KERNEL_MODES == RUNNER_MODES
