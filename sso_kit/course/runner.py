@@ -338,6 +338,9 @@ def _run_steps(
                 progress_bar=False,
                 execution_timeout=CELL_TIMEOUT,
                 log_output=False,
+                # written once at the end (and at a failing cell), not at each cell's start and
+                # end: every write validates the whole notebook
+                request_save_on_cell_execute=False,
                 **lent,
             )
             results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
