@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from sso_kit.files import atomic_write
 from sso_kit.home import kit_home
 
 __all__ = ["cache_path", "parse_version", "version_output"]
@@ -60,9 +61,8 @@ def _remember(path: str, fingerprint: list[Any], output: str) -> None:
     entries[path] = {"file": fingerprint, "output": output}
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entries, indent=1), encoding="utf-8")
-        os.replace(tmp, cache)
+        # a temp file of its own per write: the runner's thread and a kernel may write at once
+        atomic_write(cache, json.dumps(entries, indent=1).encode("utf-8"), 0o644, durable=False)
     except OSError:
         pass  # no cache: the next look runs the program again
 

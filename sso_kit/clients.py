@@ -35,6 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sso_kit.files import RACY_NS
+
 __all__ = ["cached_client", "new_session"]
 
 _MAX_CLIENTS = 32
@@ -45,9 +47,8 @@ _session_lock = threading.Lock()  # botocore sessions are not thread-safe: one b
 _loader: Any = None
 _FreshCredentials: type | None = None
 _LiveCredentials: type | None = None
-#: A stamp this recent may hide a second write in the same clock tick (folder and file times
-#: are coarse): credentials are resolved again until the stamp is older than this.
-_RACY_NS = 1_000_000_000
+#: credentials are resolved again until the watched stamps are older than this
+_RACY_NS = RACY_NS
 
 
 def new_session(profile_name: str | None = None, **kwargs: Any) -> Any:

@@ -16,13 +16,13 @@ from typing import Any
 
 from sso_kit.errors import ConfigError, ProfileNotFoundError
 from sso_kit.files import (
+    RACY_NS,
     NotRegularFileError,
     check_regular,
 )
 
 LEGACY_KEYS = ("sso_start_url", "sso_region")
-#: A file changed this recently may change again within the same (coarse) clock tick.
-_RACY_NS = 1_000_000_000
+_RACY_NS = RACY_NS  # a parse is not kept for a file changed more recently than this
 _parsed: tuple[tuple[Any, ...], dict[str, Any]] | None = None
 
 

@@ -35,6 +35,9 @@ __all__ = [
 
 #: A temp file older than this is stale even if its pid is alive again (pid reuse).
 STALE_SECONDS = 600.0
+#: A file stamp (mtime, ctime) this recent may hide a second write within the same coarse clock
+#: tick: caches keyed on stamps do not trust one until it is older than this.
+RACY_NS = 1_000_000_000
 _TAG = ".sso-kit-"
 # ".config.sso-kit-1234.k3j4h5g6.tmp": target name, writer pid, mkstemp's random part.
 _OURS = re.compile(r"^\.(?P<name>.+)\.sso-kit-(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
