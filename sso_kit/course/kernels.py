@@ -131,18 +131,18 @@ class KernelPool:
 
 
 async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
-    """Execute ``code`` in the kernel without output or execution count; its reply content."""
+    """Execute ``code`` in the kernel without output or execution count; its reply content.
+
+    It goes through the manager's one client (:func:`_pooled_manager_class`), the one the
+    notebooks run on too, and leaves it connected."""
     client = manager.client()
     client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=60)
-        msg_id = client.execute(code, silent=True, store_history=False)
-        while True:
-            reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                return dict(reply.get("content", {}))
-    finally:
-        client.stop_channels()
+    await client.wait_for_ready(timeout=60)
+    msg_id = client.execute(code, silent=True, store_history=False)
+    while True:
+        reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return dict(reply.get("content", {}))
 
 
 class SharedKernel:
@@ -202,17 +202,49 @@ _PooledManager: type | None = None
 
 
 def _pooled_manager_class() -> type:
-    """AsyncKernelManager that remembers the clients it made (nbclient leaves a lent
-    kernel's client connected; the pool closes it)."""
+    """AsyncKernelManager whose kernel has one client for the whole run, which it stops.
+
+    A new client pays ``wait_for_ready``: a kernel_info round trip, up to 0.2 s for the
+    iopub subscription to catch up, then 0.2 s of listening for stray iopub messages; nbclient
+    makes one for every notebook and the reset before it another, some 0.45 s a notebook. The
+    kept client was ready once and stays connected (nbclient leaves a lent kernel's client
+    running), so later readiness checks are the kernel_info round trip alone. nbclient and
+    the reset match every reply to their own request, so a message left over from an earlier
+    request is never taken for theirs. A client whose channels were stopped (nbclient's
+    cleanup after a failure) is replaced."""
     global _PooledManager
     if _PooledManager is None:
+        from jupyter_client.asynchronous.client import AsyncKernelClient
         from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        class KeptClient(AsyncKernelClient):  # type: ignore[misc]
+            def start_channels(self, *args: Any, **kwargs: Any) -> None:
+                if not self.channels_running:  # a second start would start the hb thread twice
+                    super().start_channels(*args, **kwargs)
+
+            async def wait_for_ready(self, timeout: float | None = None) -> None:
+                if not self.__dict__.get("_was_ready"):
+                    await AsyncKernelClient.wait_for_ready(self, timeout=timeout)
+                    self.__dict__["_was_ready"] = True
+                    return
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                reply = await self._async_recv_reply(self.kernel_info(), timeout=timeout)
+                self._handle_kernel_info_reply(reply)
 
         class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
+            @default("client_factory")
+            def _kept_client(self) -> type:
+                return KeptClient
+
             def client(self, **kwargs: Any) -> Any:
-                made = super().client(**kwargs)
-                self.lent_clients.append(made)
-                return made
+                kept = self.__dict__.get("_kept_client_instance")
+                if kept is None or not kept.channels_running:
+                    kept = super().client(**kwargs)
+                    self.lent_clients.append(kept)
+                    self.__dict__["_kept_client_instance"] = kept
+                return kept
 
             @property
             def lent_clients(self) -> list[Any]:
