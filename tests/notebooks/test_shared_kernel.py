@@ -180,3 +180,31 @@ def test_each_notebook_holds_exactly_its_own_outputs(tmp_path, kernel):
         ]
         assert code[5].outputs[0]["data"]["text/plain"] == repr(name)
         assert not code[0].outputs and not code[1].outputs
+
+
+LEAVES_A_CYCLE = """\
+class Node:
+    def __del__(self):
+        open({marker!r}, "w").close()
+
+node = Node()
+node.me = node  # only the cycle collector can free it
+"""
+
+FINDS_IT_FINALIZED = """\
+import os
+assert os.path.exists({marker!r}), "the earlier notebook's garbage was never collected"
+"""
+
+
+def test_an_earlier_notebooks_garbage_is_collected(tmp_path):
+    """The reset collects what the last notebook dropped before it freezes the survivors."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    marker = str(tmp_path / "finalized")
+    paths = [
+        _notebook(folder, "01_cycle", LEAVES_A_CYCLE.format(marker=marker)),
+        _notebook(folder, "02_check", FINDS_IT_FINALIZED.format(marker=marker)),
+    ]
+    results = run_tutorial(tmp_path / "out", {}, [str(p) for p in paths], progress=False)
+    assert [r.status for r in results] == ["ok", "ok"], results
