@@ -78,8 +78,9 @@ class KernelPool:
         """Stop a used kernel in the background (papermill leaves a lent one running)."""
         self._stopping.append(self._loop.create_task(self._stop(manager)))
 
-    def close(self) -> None:
-        """Stop the spare kernel and wait until every kernel is down."""
+    def close(self, meanwhile: Callable[[], Any] | None = None) -> None:
+        """Stop the spare kernel and wait until every kernel is down; ``meanwhile()`` runs
+        on a worker thread while they shut down (its exception is raised afterwards)."""
         import asyncio
 
         async def finish() -> None:
@@ -92,7 +93,15 @@ class KernelPool:
                     await self._stop(spare)
             await asyncio.gather(*self._stopping, return_exceptions=True)
 
-        self._loop.run_until_complete(finish())
+        async def both() -> None:
+            work = self._loop.run_in_executor(None, meanwhile) if meanwhile else None
+            try:
+                await finish()
+            finally:
+                if work is not None:
+                    await work
+
+        self._loop.run_until_complete(both())
 
     async def _boot(self) -> Any:
         """A started, warmed kernel. One that dies before answering is replaced (twice at
@@ -191,11 +200,12 @@ class SharedKernel:
             )
         return self._manager
 
-    def close(self) -> None:
-        """Stop the kernel and wait until it is down."""
+    def close(self, meanwhile: Callable[[], Any] | None = None) -> None:
+        """Stop the kernel and wait until it is down (``meanwhile()`` as for the pool's)."""
         if self._manager is not None:
             self._pool.give_back(self._manager)
-        self._pool.close()
+            self._manager = None
+        self._pool.close(meanwhile)
 
 
 _PooledManager: type | None = None

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -292,14 +292,27 @@ def run_tutorial(
             if kernel == "per-notebook" and PREWARM_KERNELS and many and KernelPool.usable():
                 pool = KernelPool(paths[0].parent)
             _run_steps(paths, out, params, shared, pool, bar, results)
+            # the sandbox stops (a wait, mostly) on a thread while the kernels shut down
+            _close_kernels(pool, shared, meanwhile=stack.close)
+            pool = shared = None
     finally:
         bar.close()
-        for kernels in (pool, shared):
-            if kernels is not None:
-                kernels.close()  # every kernel down before the temporary HOME goes
+        _close_kernels(pool, shared)  # every kernel down before the temporary HOME goes
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     return results
+
+
+def _close_kernels(
+    *kernels: KernelPool | SharedKernel | None, meanwhile: Callable[[], Any] | None = None
+) -> None:
+    """Stop every kernel of the run and wait until each is down; ``meanwhile()`` runs on a
+    thread as they shut down (or before, if there is no kernel)."""
+    running = [k for k in kernels if k is not None]
+    if not running and meanwhile is not None:
+        meanwhile()
+    for index, each in enumerate(running):
+        each.close(meanwhile=meanwhile if index == 0 else None)
 
 
 def _run_steps(
