@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ CELL_TIMEOUT = 600
 #: ahead of its notebook imports these silently (no output, no execution count) while the
 #: notebook before it runs, so the import is paid in parallel rather than in turn.
 WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
+#: Run after :data:`WARM_IMPORTS`: what they loaded stays for the kernel's life, so it is
+#: frozen out of the cycle collector's walks (as the shared kernel's reset does later).
+WARM_CODE = WARM_IMPORTS + "; __import__('gc').collect(); __import__('gc').freeze()"
 KERNEL_NAME = "python3"
 #: Run silently in the shared kernel before each notebook: ``cwd`` is its folder,
 #: ``environ_file`` (first notebook only) the variables set after the kernel started.
@@ -119,7 +123,7 @@ class KernelPool:
 
     async def _warm(self, manager: Any) -> Any:
         await manager.start_kernel(cwd=str(self._cwd))
-        await _run_silently(manager, WARM_IMPORTS)  # a failed import: the notebook reports it
+        await _run_silently(manager, WARM_CODE)  # a failed import: the notebook reports it
         return manager
 
     def run(self, awaitable: Any) -> Any:
@@ -214,14 +218,15 @@ _PooledManager: type | None = None
 def _pooled_manager_class() -> type:
     """AsyncKernelManager whose kernel has one client for the whole run, which it stops.
 
-    A new client pays ``wait_for_ready``: a kernel_info round trip, up to 0.2 s for the
-    iopub subscription to catch up, then 0.2 s of listening for stray iopub messages; nbclient
-    makes one for every notebook and the reset before it another, some 0.45 s a notebook. The
-    kept client was ready once and stays connected (nbclient leaves a lent kernel's client
-    running), so later readiness checks are the kernel_info round trip alone. nbclient and
-    the reset match every reply to their own request, so a message left over from an earlier
-    request is never taken for theirs. A client whose channels were stopped (nbclient's
-    cleanup after a failure) is replaced."""
+    A new client pays jupyter_client's ``wait_for_ready``: a kernel_info round trip, up to
+    0.2 s for the iopub subscription to catch up, then 0.2 s of listening for stray iopub
+    messages; nbclient made one for every notebook and the reset before it another, some
+    0.45 s a notebook. The kept client checks readiness once as jupyter_client does (a reply,
+    then a message on iopub), without the listening after: nbclient and the reset match every
+    message to their own request, so one left over is never taken for theirs. It stays
+    connected (nbclient leaves a lent kernel's client running), so later checks are the
+    kernel_info round trip alone. A client whose channels were stopped (nbclient's cleanup
+    after a failure) is replaced."""
     global _PooledManager
     if _PooledManager is None:
         from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -234,14 +239,21 @@ def _pooled_manager_class() -> type:
                     super().start_channels(*args, **kwargs)
 
             async def wait_for_ready(self, timeout: float | None = None) -> None:
-                if not self.__dict__.get("_was_ready"):
-                    await AsyncKernelClient.wait_for_ready(self, timeout=timeout)
-                    self.__dict__["_was_ready"] = True
-                    return
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                reply = await self._async_recv_reply(self.kernel_info(), timeout=timeout)
-                self._handle_kernel_info_reply(reply)
+                first = not self.__dict__.get("_was_ready")
+                deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+                while True:
+                    if not await self._async_is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info")
+                    try:
+                        reply = await self._async_recv_reply(self.kernel_info(), timeout=1)
+                    except TimeoutError:
+                        reply = None
+                    if reply is not None and (not first or await _iopub_answers(self)):
+                        self._handle_kernel_info_reply(reply)
+                        self.__dict__["_was_ready"] = True
+                        return
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
         class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
             @default("client_factory")
@@ -262,3 +274,15 @@ def _pooled_manager_class() -> type:
 
         _PooledManager = PooledKernelManager
     return _PooledManager
+
+
+async def _iopub_answers(client: Any) -> bool:
+    """Whether the client's iopub subscription works: the kernel announces its state there
+    for every request (jupyter_client's own check, without its 0.2 s of listening after)."""
+    from queue import Empty
+
+    try:
+        await client.get_iopub_msg(timeout=0.1)
+    except Empty:
+        return False
+    return True

@@ -157,10 +157,10 @@ def _ask_aws_versions() -> None:
     from sso_kit.course.awscli import find_all, version_line
     from sso_kit.course.setup import aws_cli
 
-    found = {cli.path for cli in find_all()}
     own = aws_cli()
-    if own is not None and own not in found:
-        version_line(own)
+    if own is not None:
+        version_line(own)  # first: step 00's environment report asks for it within a second
+    find_all()  # step 04's list; the answer for ``own`` is kept by now
 
 
 @contextmanager
