@@ -96,9 +96,12 @@ def test_the_same_name_fails_alone_too(notebooks, tmp_path):
 
 
 def test_the_caller_keeps_its_environment_and_folder(notebooks, tmp_path):
+    import gc
+
     before, cwd = dict(os.environ), os.getcwd()
     run_tutorial(tmp_path / "out", {}, [str(p) for p in notebooks[:2]], progress=False)
     assert dict(os.environ) == before and os.getcwd() == cwd
+    assert gc.get_freeze_count() == 0, "the run froze the caller's objects for good"
 
 
 def test_an_unknown_kernel_mode_is_refused(tmp_path):
