@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,31 +148,39 @@ def isolated_home_env(home: Path) -> dict[str, str | None]:
     return env
 
 
-def _ask_aws_versions() -> None:
+def _ask_aws_versions(started: threading.Event) -> None:
     """Run the ``aws --version`` probes the notebooks make (00, 04, doctor) ahead of them.
 
     Each CLI takes a second or more to answer; :mod:`sso_kit.aws_version` keeps the answers
     in the run's kit home, so asking while the kernel starts takes them off the notebooks'
-    path. The notebooks still ask, and see the same answers.
+    path. The notebooks still ask, and see the same answers. The kit's own ``aws`` (step 00's
+    report) is asked at once; the ones on PATH (step 04's list) once the run has ``started``,
+    so they do not compete with the kernel and the sandbox for the CPU while those start.
     """
     from sso_kit.course.awscli import find_all, version_line
     from sso_kit.course.setup import aws_cli
 
     own = aws_cli()
     if own is not None:
-        version_line(own)  # first: step 00's environment report asks for it within a second
-    find_all()  # step 04's list; the answer for ``own`` is kept by now
+        version_line(own)
+    started.wait()
+    find_all()  # the answer for ``own`` is kept by now
 
 
 @contextmanager
-def _aws_versions_asked_meanwhile() -> Iterator[None]:
+def _aws_versions_asked_meanwhile() -> Iterator[threading.Event]:
     """:func:`_ask_aws_versions` on a thread while the body runs; joined before leaving, so
-    nothing is written after the run's environment (its HOME) is gone."""
-    asking = threading.Thread(target=_ask_aws_versions, name="aws-versions", daemon=True)
+    nothing is written after the run's environment (its HOME) is gone. The body sets the
+    event it is given once the kernel and the sandbox are up."""
+    started = threading.Event()
+    asking = threading.Thread(
+        target=_ask_aws_versions, args=(started,), name="aws-versions", daemon=True
+    )
     asking.start()
     try:
-        yield
+        yield started
     finally:
+        started.set()
         asking.join()
 
 
@@ -285,7 +294,7 @@ def run_tutorial(
     pool: KernelPool | None = None
     shared: SharedKernel | None = None
     try:
-        with _environment(env), _aws_versions_asked_meanwhile(), ExitStack() as stack:
+        with _environment(env), _aws_versions_asked_meanwhile() as started, ExitStack() as stack:
             one_folder = len({p.parent for p in paths}) == 1
             # the kernels inherit the environment set so far
             if kernel == "shared" and KernelPool.usable():
@@ -304,6 +313,7 @@ def run_tutorial(
 
             sandbox = shared.meanwhile(start) if shared is not None else start()
             stack.enter_context(_loaded_code_frozen())
+            started.set()
             if sandbox is not None:
                 late = {"SSO_KIT_SANDBOX_URL": sandbox.url}
                 late["SSO_KIT_SANDBOX_ADMIN_KEY"] = sandbox.admin_key
@@ -347,49 +357,66 @@ def _run_steps(
     results: list[StepResult],
 ) -> None:
     """Execute each notebook with papermill, appending its result; after a failure the rest
-    are skipped."""
+    are skipped. The notebooks are read ahead on a thread, so jupytext's first read (loading
+    its parsers) overlaps the kernel's reset."""
     pm = _import_papermill()
+    reader = ThreadPoolExecutor(1, thread_name_prefix="notebook-reader")
+    sources = [reader.submit(read_notebook, nb) for nb in paths]
+    try:
+        failed = False
+        for index, nb in enumerate(paths):
+            if failed:
+                results.append(StepResult(nb.stem, "skipped", 0.0))
+                continue
+            bar.set_postfix_str(nb.stem)
+            more = index + 1 < len(paths)
+            results.append(_run_one(pm, nb, sources[index], out, params, shared, pool, more))
+            failed = results[-1].status == "failed"
+            bar.update(1)
+    finally:
+        reader.shutdown(cancel_futures=True)
 
-    failed = False
-    for index, nb in enumerate(paths):
-        if failed:
-            results.append(StepResult(nb.stem, "skipped", 0.0))
-            continue
-        bar.set_postfix_str(nb.stem)
-        target = out / f"{nb.stem}.ipynb"
-        began = time.monotonic()
-        lent: dict[str, Any] = {}
-        try:
-            if shared is not None:
-                lent["km"] = shared.take(nb.parent)
-            elif pool is not None:
-                lent["km"] = pool.take(more=index + 1 < len(paths))
-            pm.execute_notebook(
-                read_notebook(nb),
-                str(target),
-                parameters=dict(params),
-                kernel_name=KERNEL_NAME,
-                cwd=str(nb.parent),
-                progress_bar=False,
-                execution_timeout=CELL_TIMEOUT,
-                log_output=False,
-                # written once at the end (and at a failing cell), not at each cell's start and
-                # end: every write validates the whole notebook
-                request_save_on_cell_execute=False,
-                **lent,
-            )
-            results.append(StepResult(nb.stem, "ok", time.monotonic() - began, target))
-        except Exception as exc:  # papermill's error, a kernel crash, a timeout
-            failed = True
-            results.append(
-                StepResult(
-                    nb.stem, "failed", time.monotonic() - began, target, _describe_failure(nb, exc)
-                )
-            )
-        finally:
-            if pool is not None and "km" in lent:
-                pool.give_back(lent["km"])
-        bar.update(1)
+
+def _run_one(
+    pm: Any,
+    nb: Path,
+    source: Future[Any],
+    out: Path,
+    params: Mapping[str, Any],
+    shared: SharedKernel | None,
+    pool: KernelPool | None,
+    more: bool,
+) -> StepResult:
+    """One notebook through papermill, on the shared kernel or the pool's next one."""
+    target = out / f"{nb.stem}.ipynb"
+    began = time.monotonic()
+    lent: dict[str, Any] = {}
+    try:
+        if shared is not None:
+            lent["km"] = shared.take(nb.parent)
+        elif pool is not None:
+            lent["km"] = pool.take(more=more)
+        pm.execute_notebook(
+            source.result(),
+            str(target),
+            parameters=dict(params),
+            kernel_name=KERNEL_NAME,
+            cwd=str(nb.parent),
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+            log_output=False,
+            # written once at the end (and at a failing cell), not at each cell's start and
+            # end: every write validates the whole notebook
+            request_save_on_cell_execute=False,
+            **lent,
+        )
+        return StepResult(nb.stem, "ok", time.monotonic() - began, target)
+    except Exception as exc:  # papermill's error, a kernel crash, a timeout, an unreadable file
+        seconds = time.monotonic() - began
+        return StepResult(nb.stem, "failed", seconds, target, _describe_failure(nb, exc))
+    finally:
+        if pool is not None and "km" in lent:
+            pool.give_back(lent["km"])
 
 
 def main_run(args: Any, stream: TextIO = sys.stdout) -> int:
