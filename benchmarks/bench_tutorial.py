@@ -79,6 +79,35 @@ def slowest_cells(folder: Path, count: int = 3) -> list[tuple[float, str, int, s
     return sorted(cells, reverse=True)[:count]
 
 
+def phases(folder: Path, began: float, ended: float) -> list[tuple[str, float]]:
+    """Where a run's wall time went, from papermill's timestamps in the executed notebooks:
+    start-up (process start to the first notebook's start), the cells, everything between
+    cells (papermill's own work and the kernel resets), and the end (the last notebook's end to
+    the process's exit). ``began`` and ``ended`` are the process's ``time.time()`` bounds."""
+    from datetime import datetime
+
+    import nbformat
+
+    starts, ends, cells = [], [], 0.0
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        meta = notebook.metadata.get("papermill", {})
+        if meta.get("start_time") and meta.get("end_time"):
+            starts.append(datetime.fromisoformat(meta["start_time"]).timestamp())
+            ends.append(datetime.fromisoformat(meta["end_time"]).timestamp())
+        for cell in notebook.cells:
+            cells += float(cell.get("metadata", {}).get("papermill", {}).get("duration") or 0)
+    if not starts:
+        return []
+    first, last = min(starts), max(ends)
+    return [
+        ("start-up: process start to the first notebook", first - began),
+        ("cells (sum of papermill's cell durations)", cells),
+        ("between cells: papermill and the kernel resets", last - first - cells),
+        ("end: the last notebook to the process's exit", ended - last),
+    ]
+
+
 def _children_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime
@@ -112,7 +141,9 @@ def run(quick: bool, workdir: Path) -> list[Row]:
         )
         if old.returncode == 0:
             before, before_cpu = seconds, cpu
+    began = time.time()
     done, wall, cpu = run_command([*args, "--output-dir", str(out / "nb")], out / "home")
+    ended = time.time()
     steps = parse_summary(done.stdout)
     for step, status, seconds in steps:
         rows.append(
@@ -142,6 +173,8 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             Row(NAME, "before: CPU (`--kernel per-notebook` and its kernels)", before_cpu, "s",
                 ratio(before_cpu, cpu), note=failed or "ratio: to the shared kernel's CPU"),
         ]  # fmt: skip
+    for label, seconds in phases(out / "nb", began, ended):
+        rows.append(Row(NAME, f"phase: {label}", seconds, "s"))
     for rank, (seconds, step, index, first) in enumerate(slowest_cells(out / "nb")):
         rows.append(Row(NAME, f"slowest cell: {step} #{index}", seconds, "s",
                         note=f"`{first.replace('`', '')}`", headline=rank == 0))  # fmt: skip

@@ -8,7 +8,9 @@ console instead.
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,14 +88,45 @@ def admin_client(kit: Setup, service: str) -> Any:
             hint="On real AWS, do steps 01 and 03 in the console (the cells say what to do).",
         )
     # The sandbox's directory lives in its own Region, whatever sso_region the learner typed.
-    # On the process's shared botocore loader (the service models are parsed once); the keys
-    # go to the client, which then never looks for credentials of its own.
-    return new_session(region_name=kit.sandbox.sso_region).client(
-        service,
-        endpoint_url=kit.endpoint_url,
-        aws_access_key_id=creds[0],
-        aws_secret_access_key=creds[1],
-    )
+    region = kit.sandbox.sso_region
+    key = (service, kit.endpoint_url, region, creds, *_environment_key())
+    with _admin_lock:
+        client = _admin_clients.get(key)
+    if client is None:
+        # On the process's shared botocore loader (the service models are parsed once); the
+        # keys go to the client, which then never looks for credentials of its own.
+        client = new_session(region_name=region).client(
+            service,
+            endpoint_url=kit.endpoint_url,
+            aws_access_key_id=creds[0],
+            aws_secret_access_key=creds[1],
+        )
+        with _admin_lock:
+            client = _admin_clients.setdefault(key, client)
+            while len(_admin_clients) > _MAX_ADMIN_CLIENTS:
+                del _admin_clients[next(iter(_admin_clients))]
+    return client
+
+
+#: Admin clients already built, by everything that goes into building one: the service, the
+#: endpoint, the Region, the key, and what botocore reads besides (HOME, the ``AWS_*``
+#: variables, the config file's stamp), so a reused client is the one a new build would make.
+#: Building one (a botocore session and a client) took 30-60 ms, several times per step.
+_admin_clients: dict[tuple[Any, ...], Any] = {}
+_admin_lock = threading.Lock()
+_MAX_ADMIN_CLIENTS = 16
+
+
+def _environment_key() -> tuple[Any, ...]:
+    home = os.path.expanduser("~")
+    config = os.environ.get("AWS_CONFIG_FILE") or os.path.join(home, ".aws", "config")
+    try:
+        info = os.stat(os.path.expanduser(config))
+        stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_ino)
+    except OSError:
+        stamp = None
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
+    return home, env, stamp
 
 
 @contextmanager

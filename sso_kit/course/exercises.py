@@ -124,20 +124,22 @@ class Practice:
 
         Shows that credentials already issued keep working after the session ended.
         """
-        import boto3
-
         from sso_kit.cache import cli_cache_dir, load_json, role_credentials_cache_key
+        from sso_kit.clients import new_session
 
         key = role_credentials_cache_key(ACCOUNT, ROLE, session_name=self.sso_session)
         creds = (load_json(cli_cache_dir() / f"{key}.json") or {}).get("Credentials") or {}
         if not creds:
             raise AssertionError("No cached role credentials; run the break cell first.")
-        s3 = boto3.Session(
+        # a session of its own on the process's parsed models; the keys go to the client
+        # itself (that session resolves its own credentials through the provider chain)
+        s3 = new_session(region_name="us-east-1").client(
+            "s3",
+            endpoint_url=self.sandbox.url,
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],
-            region_name="us-east-1",
-        ).client("s3", endpoint_url=self.sandbox.url)
+        )
         return len(s3.list_buckets().get("Buckets", []))
 
     def is_restored(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ CELL_TIMEOUT = 600
 #: ahead of its notebook imports these silently (no output, no execution count) while the
 #: notebook before it runs, so the import is paid in parallel rather than in turn.
 WARM_IMPORTS = "import boto3, ipywidgets, sso_kit.course, sso_kit.sandbox, sso_kit.ui"
+#: Run after :data:`WARM_IMPORTS`: what they loaded stays for the kernel's life, so it is
+#: frozen out of the cycle collector's walks (as the shared kernel's reset does later).
+WARM_CODE = WARM_IMPORTS + "; __import__('gc').collect(); __import__('gc').freeze()"
 KERNEL_NAME = "python3"
 #: Run silently in the shared kernel before each notebook: ``cwd`` is its folder,
 #: ``environ_file`` (first notebook only) the variables set after the kernel started.
@@ -78,8 +82,9 @@ class KernelPool:
         """Stop a used kernel in the background (papermill leaves a lent one running)."""
         self._stopping.append(self._loop.create_task(self._stop(manager)))
 
-    def close(self) -> None:
-        """Stop the spare kernel and wait until every kernel is down."""
+    def close(self, meanwhile: Callable[[], Any] | None = None) -> None:
+        """Stop the spare kernel and wait until every kernel is down; ``meanwhile()`` runs
+        on a worker thread while they shut down (its exception is raised afterwards)."""
         import asyncio
 
         async def finish() -> None:
@@ -92,7 +97,15 @@ class KernelPool:
                     await self._stop(spare)
             await asyncio.gather(*self._stopping, return_exceptions=True)
 
-        self._loop.run_until_complete(finish())
+        async def both() -> None:
+            work = self._loop.run_in_executor(None, meanwhile) if meanwhile else None
+            try:
+                await finish()
+            finally:
+                if work is not None:
+                    await work
+
+        self._loop.run_until_complete(both())
 
     async def _boot(self) -> Any:
         """A started, warmed kernel. One that dies before answering is replaced (twice at
@@ -110,7 +123,7 @@ class KernelPool:
 
     async def _warm(self, manager: Any) -> Any:
         await manager.start_kernel(cwd=str(self._cwd))
-        await _run_silently(manager, WARM_IMPORTS)  # a failed import: the notebook reports it
+        await _run_silently(manager, WARM_CODE)  # a failed import: the notebook reports it
         return manager
 
     def run(self, awaitable: Any) -> Any:
@@ -131,18 +144,18 @@ class KernelPool:
 
 
 async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
-    """Execute ``code`` in the kernel without output or execution count; its reply content."""
+    """Execute ``code`` in the kernel without output or execution count; its reply content.
+
+    It goes through the manager's one client (:func:`_pooled_manager_class`), the one the
+    notebooks run on too, and leaves it connected."""
     client = manager.client()
     client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=60)
-        msg_id = client.execute(code, silent=True, store_history=False)
-        while True:
-            reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
-            if reply.get("parent_header", {}).get("msg_id") == msg_id:
-                return dict(reply.get("content", {}))
-    finally:
-        client.stop_channels()
+    await client.wait_for_ready(timeout=60)
+    msg_id = client.execute(code, silent=True, store_history=False)
+    while True:
+        reply = await client.get_shell_msg(timeout=CELL_TIMEOUT)
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            return dict(reply.get("content", {}))
 
 
 class SharedKernel:
@@ -191,28 +204,69 @@ class SharedKernel:
             )
         return self._manager
 
-    def close(self) -> None:
-        """Stop the kernel and wait until it is down."""
+    def close(self, meanwhile: Callable[[], Any] | None = None) -> None:
+        """Stop the kernel and wait until it is down (``meanwhile()`` as for the pool's)."""
         if self._manager is not None:
             self._pool.give_back(self._manager)
-        self._pool.close()
+            self._manager = None
+        self._pool.close(meanwhile)
 
 
 _PooledManager: type | None = None
 
 
 def _pooled_manager_class() -> type:
-    """AsyncKernelManager that remembers the clients it made (nbclient leaves a lent
-    kernel's client connected; the pool closes it)."""
+    """AsyncKernelManager whose kernel has one client for the whole run, which it stops.
+
+    A new client pays jupyter_client's ``wait_for_ready``: a kernel_info round trip, up to
+    0.2 s for the iopub subscription to catch up, then 0.2 s of listening for stray iopub
+    messages; nbclient made one for every notebook and the reset before it another, some
+    0.45 s a notebook. The kept client checks readiness once as jupyter_client does (a reply,
+    then a message on iopub), without the listening after: nbclient and the reset match every
+    message to their own request, so one left over is never taken for theirs. It stays
+    connected (nbclient leaves a lent kernel's client running), so later checks are the
+    kernel_info round trip alone. A client whose channels were stopped (nbclient's cleanup
+    after a failure) is replaced."""
     global _PooledManager
     if _PooledManager is None:
+        from jupyter_client.asynchronous.client import AsyncKernelClient
         from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+
+        class KeptClient(AsyncKernelClient):  # type: ignore[misc]
+            def start_channels(self, *args: Any, **kwargs: Any) -> None:
+                if not self.channels_running:  # a second start would start the hb thread twice
+                    super().start_channels(*args, **kwargs)
+
+            async def wait_for_ready(self, timeout: float | None = None) -> None:
+                first = not self.__dict__.get("_was_ready")
+                deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+                while True:
+                    if not await self._async_is_alive():
+                        raise RuntimeError("Kernel died before replying to kernel_info")
+                    try:
+                        reply = await self._async_recv_reply(self.kernel_info(), timeout=1)
+                    except TimeoutError:
+                        reply = None
+                    if reply is not None and (not first or await _iopub_answers(self)):
+                        self._handle_kernel_info_reply(reply)
+                        self.__dict__["_was_ready"] = True
+                        return
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
         class PooledKernelManager(AsyncKernelManager):  # type: ignore[misc]
+            @default("client_factory")
+            def _kept_client(self) -> type:
+                return KeptClient
+
             def client(self, **kwargs: Any) -> Any:
-                made = super().client(**kwargs)
-                self.lent_clients.append(made)
-                return made
+                kept = self.__dict__.get("_kept_client_instance")
+                if kept is None or not kept.channels_running:
+                    kept = super().client(**kwargs)
+                    self.lent_clients.append(kept)
+                    self.__dict__["_kept_client_instance"] = kept
+                return kept
 
             @property
             def lent_clients(self) -> list[Any]:
@@ -220,3 +274,15 @@ def _pooled_manager_class() -> type:
 
         _PooledManager = PooledKernelManager
     return _PooledManager
+
+
+async def _iopub_answers(client: Any) -> bool:
+    """Whether the client's iopub subscription works: the kernel announces its state there
+    for every request (jupyter_client's own check, without its 0.2 s of listening after)."""
+    from queue import Empty
+
+    try:
+        await client.get_iopub_msg(timeout=0.1)
+    except Empty:
+        return False
+    return True

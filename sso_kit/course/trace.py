@@ -129,20 +129,22 @@ def keep_role_credentials(profile: str) -> Any:
 
 def try_old_credentials(creds: Any, kit: Any) -> str:
     """Step 08, after logout: list buckets with credentials obtained before it."""
-    import boto3
-
+    from sso_kit.clients import new_session
     from sso_kit.status import status
 
     if creds is None:
         return "No credentials were kept (you were not logged in above): nothing to show."
     if status(kit.profile).logged_in:
         return "You are still logged in: click Log out above, then run this cell again."
-    s3 = boto3.session.Session(
+    # a session of its own on the process's parsed models; the keys go to the client itself
+    # (that session resolves its own credentials through the provider chain)
+    s3 = new_session(region_name="us-east-1").client(
+        "s3",
+        endpoint_url=kit.endpoint_url,
         aws_access_key_id=creds.access_key_id,
         aws_secret_access_key=creds.secret_access_key,
         aws_session_token=creds.session_token,
-        region_name="us-east-1",
-    ).client("s3", endpoint_url=kit.endpoint_url)
+    )
     names = [b["Name"] for b in s3.list_buckets().get("Buckets", [])]
     return (
         f"Logged out, yet the key {mask(creds.access_key_id)} obtained before the logout still "

@@ -96,9 +96,12 @@ def test_the_same_name_fails_alone_too(notebooks, tmp_path):
 
 
 def test_the_caller_keeps_its_environment_and_folder(notebooks, tmp_path):
+    import gc
+
     before, cwd = dict(os.environ), os.getcwd()
     run_tutorial(tmp_path / "out", {}, [str(p) for p in notebooks[:2]], progress=False)
     assert dict(os.environ) == before and os.getcwd() == cwd
+    assert gc.get_freeze_count() == 0, "the run froze the caller's objects for good"
 
 
 def test_an_unknown_kernel_mode_is_refused(tmp_path):
@@ -142,3 +145,69 @@ def test_every_notebook_gets_the_sandbox_started_after_the_kernel(tmp_path, monk
         text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
         urls.add(text.split("sandbox:", 1)[1].split()[0])
     assert len(urls) == 1 and urls.pop().startswith("http://127.0.0.1:")
+
+
+PRINTS_ITS_NAME = """\
+import sys
+print("{name} says", {n})
+print("{name} warns", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("kernel", ["shared", "per-notebook"])
+def test_each_notebook_holds_exactly_its_own_outputs(tmp_path, kernel):
+    """One kernel client serves the resets and every notebook: no output strays between them."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    names = [f"0{n}_prints" for n in (1, 2, 3)]
+    for name in names:
+        cells = [PRINTS_ITS_NAME.format(name=name, n=n) for n in range(3)]
+        _notebook(folder, name, *cells, f"{name!r}")
+    out = tmp_path / "out"
+    results = run_tutorial(
+        out, {}, [str(folder / f"{n}.ipynb") for n in names], progress=False, kernel=kernel
+    )
+    assert [r.status for r in results] == ["ok", "ok", "ok"], results
+    for name in names:
+        executed = nbformat.read(out / f"{name}.ipynb", as_version=4)
+        code = [c for c in executed.cells if c.cell_type == "code"]
+        # the parameters cell, papermill's injected one, three printing cells, the result
+        assert [c.execution_count for c in code] == [1, 2, 3, 4, 5, 6]
+        assert all(o.output_type == "stream" for c in code[2:5] for o in c.outputs)
+        seen = [
+            {s: "".join(o.text for o in c.outputs if o.name == s) for s in ("stdout", "stderr")}
+            for c in code[2:5]
+        ]  # a stream may arrive in more than one piece
+        assert seen == [
+            {"stdout": f"{name} says {n}\n", "stderr": f"{name} warns\n"} for n in range(3)
+        ]
+        assert code[5].outputs[0]["data"]["text/plain"] == repr(name)
+        assert not code[0].outputs and not code[1].outputs
+
+
+LEAVES_A_CYCLE = """\
+class Node:
+    def __del__(self):
+        open({marker!r}, "w").close()
+
+node = Node()
+node.me = node  # only the cycle collector can free it
+"""
+
+FINDS_IT_FINALIZED = """\
+import os
+assert os.path.exists({marker!r}), "the earlier notebook's garbage was never collected"
+"""
+
+
+def test_an_earlier_notebooks_garbage_is_collected(tmp_path):
+    """The reset collects what the last notebook dropped before it freezes the survivors."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    marker = str(tmp_path / "finalized")
+    paths = [
+        _notebook(folder, "01_cycle", LEAVES_A_CYCLE.format(marker=marker)),
+        _notebook(folder, "02_check", FINDS_IT_FINALIZED.format(marker=marker)),
+    ]
+    results = run_tutorial(tmp_path / "out", {}, [str(p) for p in paths], progress=False)
+    assert [r.status for r in results] == ["ok", "ok"], results

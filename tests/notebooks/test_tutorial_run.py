@@ -176,3 +176,14 @@ def test_parameter_values_are_typed_like_papermill(raw, value):
     from sso_kit.course.runner import _parse_value
 
     assert _parse_value(["name", raw]) == ("name", value)
+
+
+def test_an_unreadable_notebook_fails_its_step_and_skips_the_rest(tmp_path):
+    """Notebooks are read ahead on a thread; a file that is no notebook still fails its step."""
+    broken = tmp_path / "00_broken.ipynb"
+    broken.write_text("{ this is not json", encoding="utf-8")
+    results = run_tutorial(
+        tmp_path / "out", {"use_sandbox": False}, [str(broken), "04"], progress=False
+    )
+    assert [r.status for r in results] == ["failed", "skipped"]
+    assert results[0].error.startswith("00_broken.ipynb failed at a cell")
