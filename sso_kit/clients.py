@@ -253,7 +253,8 @@ def _key(
 ) -> tuple:
     home = Path(os.path.expanduser("~"))
     config = Path(os.environ.get("AWS_CONFIG_FILE", home / ".aws" / "config")).expanduser()
-    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
+    # keys first: decoding every variable's value costs more than the rest of the key
+    env = tuple(sorted((k, os.environ[k]) for k in os.environ if k.startswith("AWS_")))
     return (service, profile, region, unsigned, options, str(home), env, _stamp(config))
 
 
