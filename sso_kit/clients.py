@@ -86,6 +86,7 @@ def _one_service_loader(botocore_loader: Any) -> Any:
     command: the service and the endpoint-rule-set models), only to see that the one asked
     for is among them. This looks in that service's folder instead; a name that is not there
     goes to botocore's own method, whose UnknownServiceError lists the known ones as usual.
+    Files are read through :class:`~sso_kit.model_cache.MarshalFileLoader`.
     """
     from botocore.exceptions import DataNotFoundError
     from botocore.loaders import Loader, instance_cache
@@ -108,8 +109,11 @@ def _one_service_loader(botocore_loader: Any) -> Any:
             self._extras_processor.process(model, extras)
             return model
 
+    from sso_kit.model_cache import MarshalFileLoader
+
     loader = OneServiceLoader(
         extra_search_paths=list(botocore_loader.search_paths),
+        file_loader=MarshalFileLoader(),  # a new process reads botocore's parses, not its JSON
         include_default_search_paths=False,
     )
     loader._extras_types[:] = botocore_loader.extras_types
