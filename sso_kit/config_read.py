@@ -149,9 +149,9 @@ def read_sso_session(name: str, config: dict[str, Any] | None = None) -> dict[st
     return dict(session)
 
 
-def read_profile(profile: str) -> dict[str, Any]:
+def read_profile(profile: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """The profile's keys with its sso-session's keys merged in (session wins for sso_*)."""
-    config = load_config()
+    config = config if config is not None else load_config()
     values = config["profiles"].get(profile)
     if values is None:
         raise ProfileNotFoundError(
