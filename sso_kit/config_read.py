@@ -2,7 +2,7 @@
 
 Reading goes through botocore's own loader, so sso_kit sees exactly what boto3 and the CLI see.
 A parse is kept while the file's inode stamp (inode, size, modification and change times) is
-the same and old enough to trust: one login reads the config five times.
+the same and old enough to trust: a login and a bucket listing read the config three times.
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ def load_config() -> dict[str, Any]:
 def _copy(value: Any) -> Any:
     """A deep copy of a parse (dicts of dicts and text): ``copy.deepcopy`` without its memo.
 
-    botocore's loader gives only dicts, lists and strings, and the parse is reused once per
-    call: one login asks for it five times.
+    botocore's loader gives only dicts, lists and strings, and the kept parse is copied on
+    every call: a login, its role credentials and a bucket listing ask three times.
     """
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}
