@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -78,14 +79,20 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@functools.lru_cache(maxsize=16)
+def _under(home: str, *parts: str) -> Path:
+    """``home/parts``, built once per HOME (a flow asks for these folders a dozen times)."""
+    return Path(home).joinpath(*parts)
+
+
 def sso_cache_dir() -> Path:
     """``~/.aws/sso/cache`` (fixed path: AWS_CONFIG_FILE does not move it)."""
-    return Path(os.path.expanduser("~")) / ".aws" / "sso" / "cache"
+    return _under(os.path.expanduser("~"), ".aws", "sso", "cache")
 
 
 def cli_cache_dir() -> Path:
     """``~/.aws/cli/cache``, where the AWS CLI keeps role credentials."""
-    return Path(os.path.expanduser("~")) / ".aws" / "cli" / "cache"
+    return _under(os.path.expanduser("~"), ".aws", "cli", "cache")
 
 
 def format_timestamp(value: datetime) -> str:
@@ -189,7 +196,7 @@ def _ensure_dir(directory: Path) -> None:
     ``mkdir(parents=True)`` gives parents the umask's mode (0755): ``~/.aws/sso`` would be
     world-listable although it only holds secrets.
     """
-    home_aws = Path(os.path.expanduser("~")) / ".aws"
+    home_aws = _under(os.path.expanduser("~"), ".aws")
     missing = []
     current = directory
     while not current.is_dir() and current != current.parent:

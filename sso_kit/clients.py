@@ -244,9 +244,9 @@ def _session_for(key: tuple[Any, ...], profile: str | None) -> Any:
     return session
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_ino
@@ -255,11 +255,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def _key(
     service: str, profile: str | None, region: str | None, unsigned: bool, options: tuple
 ) -> tuple:
-    home = Path(os.path.expanduser("~"))
-    config = Path(os.environ.get("AWS_CONFIG_FILE", home / ".aws" / "config")).expanduser()
+    home = os.path.expanduser("~")
+    named = os.environ.get("AWS_CONFIG_FILE")  # os.path, not pathlib: three keys per login
+    config = os.path.join(home, ".aws", "config") if named is None else os.path.expanduser(named)
     # keys first: decoding every variable's value costs more than the rest of the key
     env = tuple(sorted((k, os.environ[k]) for k in os.environ if k.startswith("AWS_")))
-    return (service, profile, region, unsigned, options, str(home), env, _stamp(config))
+    return (service, profile, region, unsigned, options, home, env, _stamp(config or "."))
 
 
 def _session_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
