@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -77,14 +79,20 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@functools.lru_cache(maxsize=16)
+def _under(home: str, *parts: str) -> Path:
+    """``home/parts``, built once per HOME (a flow asks for these folders a dozen times)."""
+    return Path(home).joinpath(*parts)
+
+
 def sso_cache_dir() -> Path:
     """``~/.aws/sso/cache`` (fixed path: AWS_CONFIG_FILE does not move it)."""
-    return Path(os.path.expanduser("~")) / ".aws" / "sso" / "cache"
+    return _under(os.path.expanduser("~"), ".aws", "sso", "cache")
 
 
 def cli_cache_dir() -> Path:
     """``~/.aws/cli/cache``, where the AWS CLI keeps role credentials."""
-    return Path(os.path.expanduser("~")) / ".aws" / "cli" / "cache"
+    return _under(os.path.expanduser("~"), ".aws", "cli", "cache")
 
 
 def format_timestamp(value: datetime) -> str:
@@ -188,7 +196,7 @@ def _ensure_dir(directory: Path) -> None:
     ``mkdir(parents=True)`` gives parents the umask's mode (0755): ``~/.aws/sso`` would be
     world-listable although it only holds secrets.
     """
-    home_aws = Path(os.path.expanduser("~")) / ".aws"
+    home_aws = _under(os.path.expanduser("~"), ".aws")
     missing = []
     current = directory
     while not current.is_dir() and current != current.parent:
@@ -320,6 +328,7 @@ class SsoToken:
         reg = self.registration_expires_at
         return reg is not None and reg > (now or utc_now())
 
+
 def load_token(session_name_or_start_url: str) -> SsoToken | None:
     """Read a token file written by sso_kit, botocore or the AWS CLI (None if absent).
 
@@ -435,22 +444,40 @@ class RoleCredentialCache:
     keeps role credentials in memory, so each new client would call GetRoleCredentials again.
     Reads and writes go through this module (owner-only folders, atomic writes); an
     unreadable file counts as missing, so botocore fetches fresh credentials and rewrites it.
+
+    botocore asks ``key in cache`` and then ``cache[key]``: the document read for the first is
+    handed to the second on the same thread, one read per lookup. Its ``Expiration``, when in
+    the CLI's shape, is handed over as the aware datetime it means, which botocore's expiry
+    check takes as it is instead of parsing the text with dateutil (the same instant either way).
     """
 
+    def __init__(self) -> None:
+        self._last = threading.local()
+
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._load(key) is not None
+        document = self._load(key) if isinstance(key, str) else None
+        self._last.seen = (key, document)
+        return document is not None
 
     def __getitem__(self, key: str) -> dict[str, Any]:
-        document = self._load(key)
+        seen, self._last.seen = getattr(self._last, "seen", None), None
+        document = seen[1] if seen is not None and seen[0] == key else self._load(key)
         if document is None:
             raise KeyError(key)
         return document
 
     def __setitem__(self, key: str, document: dict[str, Any]) -> None:
+        self._last.seen = None
         _write(cli_cache_dir(), key, document)
 
     def _load(self, key: str) -> dict[str, Any] | None:
         try:
-            return load_json(cli_cache_dir() / f"{key}.json")
+            document = load_json(cli_cache_dir() / f"{key}.json")
         except CacheError:
             return None
+        credentials = document.get("Credentials") if document is not None else None
+        expiration = credentials.get("Expiration") if isinstance(credentials, dict) else None
+        if isinstance(expiration, str) and _CLI_TIMESTAMP.match(expiration):
+            with contextlib.suppress(ValueError):  # e.g. February 30th: botocore's to judge
+                credentials["Expiration"] = datetime.fromisoformat(f"{expiration[:-1]}+00:00")
+        return document

@@ -86,6 +86,7 @@ def _one_service_loader(botocore_loader: Any) -> Any:
     command: the service and the endpoint-rule-set models), only to see that the one asked
     for is among them. This looks in that service's folder instead; a name that is not there
     goes to botocore's own method, whose UnknownServiceError lists the known ones as usual.
+    Files are read through :class:`~sso_kit.model_cache.MarshalFileLoader`.
     """
     from botocore.exceptions import DataNotFoundError
     from botocore.loaders import Loader, instance_cache
@@ -108,8 +109,11 @@ def _one_service_loader(botocore_loader: Any) -> Any:
             self._extras_processor.process(model, extras)
             return model
 
+    from sso_kit.model_cache import MarshalFileLoader
+
     loader = OneServiceLoader(
         extra_search_paths=list(botocore_loader.search_paths),
+        file_loader=MarshalFileLoader(),  # a new process reads botocore's parses, not its JSON
         include_default_search_paths=False,
     )
     loader._extras_types[:] = botocore_loader.extras_types
@@ -240,9 +244,9 @@ def _session_for(key: tuple[Any, ...], profile: str | None) -> Any:
     return session
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_mtime_ns, st.st_ino
@@ -251,10 +255,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def _key(
     service: str, profile: str | None, region: str | None, unsigned: bool, options: tuple
 ) -> tuple:
-    home = Path(os.path.expanduser("~"))
-    config = Path(os.environ.get("AWS_CONFIG_FILE", home / ".aws" / "config")).expanduser()
-    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
-    return (service, profile, region, unsigned, options, str(home), env, _stamp(config))
+    home = os.path.expanduser("~")
+    named = os.environ.get("AWS_CONFIG_FILE")  # os.path, not pathlib: three keys per login
+    config = os.path.join(home, ".aws", "config") if named is None else os.path.expanduser(named)
+    # keys first: decoding every variable's value costs more than the rest of the key
+    env = tuple(sorted((k, os.environ[k]) for k in os.environ if k.startswith("AWS_")))
+    return (service, profile, region, unsigned, options, home, env, _stamp(config or "."))
 
 
 def _session_key(key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -98,9 +98,17 @@ def default_profile() -> str:
     return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
 
 
-def session_config(profile: str | None = None, sso_session: str | None = None) -> SessionConfig:
-    """Resolve the sso-session for a profile or a session name, like ``aws sso login``."""
-    config = load_config()
+def session_config(
+    profile: str | None = None,
+    sso_session: str | None = None,
+    *,
+    config: dict[str, Any] | None = None,
+) -> SessionConfig:
+    """Resolve the sso-session for a profile or a session name, like ``aws sso login``.
+
+    ``config``: a :func:`load_config` result the caller already has (one parse per call).
+    """
+    config = config if config is not None else load_config()
     client_profile: str | None = None
     if sso_session is None:
         profile = profile or default_profile()

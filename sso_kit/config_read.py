@@ -2,24 +2,21 @@
 
 Reading goes through botocore's own loader, so sso_kit sees exactly what boto3 and the CLI see.
 A parse is kept while the file's inode stamp (inode, size, modification and change times) is
-the same and old enough to trust: one login reads the config five times.
+the same and old enough to trust: a login and a bucket listing read the config three times.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sso_kit.errors import ConfigError, ProfileNotFoundError
-from sso_kit.files import (
-    RACY_NS,
-    NotRegularFileError,
-    check_regular,
-)
+from sso_kit.files import RACY_NS, NotRegularFileError, file_kind
 
 LEGACY_KEYS = ("sso_start_url", "sso_region")
 _RACY_NS = RACY_NS  # a parse is not kept for a file changed more recently than this
@@ -88,17 +85,17 @@ def load_config() -> dict[str, Any]:
 
     path = config_path()
     try:
-        exists = check_regular(path)
-    except NotRegularFileError as exc:
-        raise _not_regular(path, exc) from None
+        st = os.stat(path)
+    except FileNotFoundError:
+        return {"profiles": {}, "sso_sessions": {}, "services": {}}
     except OSError as exc:
         raise _unreadable(path, exc, ConfigError) from None
-    if not exists:
-        return {"profiles": {}, "sso_sessions": {}, "services": {}}
-    stamp = _stamp(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(path, NotRegularFileError(path, file_kind(st.st_mode)))
+    stamp = _stamp(path, st)
     memo = _parsed
     if stamp is not None and memo is not None and memo[0] == stamp:
-        return copy.deepcopy(memo[1])  # callers may change what they get
+        return _copy(memo[1])  # callers may change what they get
     try:
         loaded = botocore_load(str(path))
     except ConfigNotFound:  # removed between the check and the read
@@ -111,16 +108,25 @@ def load_config() -> dict[str, Any]:
     loaded.setdefault("sso_sessions", {})
     loaded.setdefault("services", {})
     if stamp is not None:
-        _remember(stamp, copy.deepcopy(loaded))
+        _remember(stamp, _copy(loaded))
     return loaded
 
 
-def _stamp(path: Path) -> tuple[Any, ...] | None:
+def _copy(value: Any) -> Any:
+    """A deep copy of a parse (dicts of dicts and text): ``copy.deepcopy`` without its memo.
+
+    botocore's loader gives only dicts, lists and strings, and the kept parse is copied on
+    every call: a login, its role credentials and a bucket listing ask three times.
+    """
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value if isinstance(value, str) else copy.deepcopy(value)
+
+
+def _stamp(path: Path, st: os.stat_result) -> tuple[Any, ...] | None:
     """What any change to the file changes; None while it is too fresh to trust."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
     if time.time_ns() - st.st_ctime_ns < _RACY_NS:
         return None
     return (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
@@ -143,9 +149,9 @@ def read_sso_session(name: str, config: dict[str, Any] | None = None) -> dict[st
     return dict(session)
 
 
-def read_profile(profile: str) -> dict[str, Any]:
+def read_profile(profile: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """The profile's keys with its sso-session's keys merged in (session wins for sso_*)."""
-    config = load_config()
+    config = config if config is not None else load_config()
     values = config["profiles"].get(profile)
     if values is None:
         raise ProfileNotFoundError(

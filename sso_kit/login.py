@@ -428,9 +428,12 @@ def login(
         if token is not None:
             return LoginResult(cfg.sso_session, cfg.start_url, token.expires_at, True, token.path)
     before = _token_fingerprint(cfg)
-    from sso_kit.pkce import PkceLogin
+    if method == "pkce":
+        from sso_kit.pkce import PkceLogin  # its loopback server: only for this flow
 
-    flow: Any = (PkceLogin if method == "pkce" else DeviceLogin)(config=cfg)
+        flow: Any = PkceLogin(config=cfg)
+    else:
+        flow = DeviceLogin(config=cfg)
     if not flow.acquire(timeout=PKCE_TIMEOUT + 60):
         raise LoginError(
             f"Another login for {cfg.label} has been waiting for more than 10 minutes.",

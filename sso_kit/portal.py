@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sso_kit import cache
-from sso_kit.config import SessionConfig, read_profile, session_config, sso_client
+from sso_kit.config import SessionConfig, load_config, read_profile, session_config, sso_client
 from sso_kit.errors import NotLoggedInError, PortalError, ValidationError, aws_error
 from sso_kit.validate import validate_account_id
 
@@ -118,7 +118,8 @@ def list_account_roles(
 
 def get_role_credentials(*, profile: str) -> RoleCredentials:
     """Role credentials for a profile's account and role, cached as the AWS CLI does."""
-    values = read_profile(profile)
+    config = load_config()  # one parse for the profile and its session
+    values = read_profile(profile, config)
     account, role = values.get("sso_account_id"), values.get("sso_role_name")
     if not account or not role:
         raise ValidationError(
@@ -126,7 +127,7 @@ def get_role_credentials(*, profile: str) -> RoleCredentials:
             f'The profile "{profile}" has no sso_account_id / sso_role_name.',
             hint=f"Run sso-kit configure --profile {profile} --account-id ID --role-name ROLE ...",
         )
-    cfg = session_config(profile)
+    cfg = session_config(profile, config=config)
     token = access_token(cfg)
     client = sso_client("sso", cfg)
     response = _call(

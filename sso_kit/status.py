@@ -32,10 +32,11 @@ def check_cached_login(profile: str) -> None:
     turns those into ConfigError (exit 3) or CacheError (exit 4). A missing profile, a
     non-SSO profile or a missing token is left to botocore, whose errors are already clear.
     """
-    values = load_config()["profiles"].get(profile)
+    config = load_config()
+    values = config["profiles"].get(profile)
     if values is None or not (values.get("sso_session") or values.get("sso_start_url")):
         return
-    cache.load_token(session_config(profile).cache_name)
+    cache.load_token(session_config(profile, config=config).cache_name)
 
 
 def status(

@@ -201,8 +201,10 @@ def test_the_cli_timestamp_shape_parses_as_dateutil_parses_it(value):
     from dateutil import parser
 
     text = cache.format_timestamp(value)
-    assert cache.parse_timestamp(text) == parser.parse(text) == value.replace(
-        microsecond=0, tzinfo=timezone.utc
+    assert (
+        cache.parse_timestamp(text)
+        == parser.parse(text)
+        == value.replace(microsecond=0, tzinfo=timezone.utc)
     )
 
 
@@ -231,3 +233,64 @@ def test_cache_files_skip_the_fsync_the_config_keeps(monkeypatch: pytest.MonkeyP
         role_name="PowerUserAccess",
     )
     assert synced  # the learner's config cannot
+
+
+def test_botocore_reads_a_role_credential_file_once_with_its_expiry(
+    isolated_aws_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore's SSO fetcher on the file cache: one read per lookup, the file's expiry."""
+    from botocore.credentials import SSOCredentialFetcher
+
+    expires = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=1)
+    fetcher = SSOCredentialFetcher(
+        "https://example.awsapps.com/start", "us-east-1", "ReadOnly", "111111111111",
+        client_creator=None, token_loader=None, cache=cache.RoleCredentialCache(),
+    )  # fmt: skip
+    cache.save_role_credentials(
+        fetcher._cache_key,
+        access_key_id="ASIAEXAMPLE",
+        secret_access_key="secret",
+        session_token="token",
+        expiration=expires,
+        account_id="111111111111",
+    )
+    reads: list[Path] = []
+    real_load = cache.load_json
+    monkeypatch.setattr(
+        cache, "load_json", lambda path, **kw: reads.append(path) or real_load(path, **kw)
+    )
+    got = fetcher.fetch_credentials()
+    assert (got["access_key"], got["token"], got["account_id"]) == (
+        "ASIAEXAMPLE",
+        "token",
+        "111111111111",
+    )
+    assert datetime.fromisoformat(got["expiry_time"]) == expires
+    assert len(reads) == 1
+
+
+@pytest.mark.parametrize("expiration", ["2026-02-30T12:00:00Z", "2026-11-27 08:55:16+00:00", 17])
+def test_a_role_credential_expiry_not_in_the_cli_shape_is_left_to_botocore(
+    isolated_aws_home: Path, expiration: object
+) -> None:
+    folder = isolated_aws_home / ".aws" / "cli" / "cache"
+    folder.mkdir(parents=True)
+    document = {
+        "ProviderType": "sso",
+        "Credentials": {"AccessKeyId": "A", "Expiration": expiration},
+    }
+    (folder / "k.json").write_text(json.dumps(document))
+    assert cache.RoleCredentialCache()["k"] == document
+
+
+def test_a_role_credential_file_that_is_not_there_or_corrupt_is_missing(
+    isolated_aws_home: Path,
+) -> None:
+    store = cache.RoleCredentialCache()
+    assert "k" not in store
+    folder = isolated_aws_home / ".aws" / "cli" / "cache"
+    folder.mkdir(parents=True)
+    (folder / "k.json").write_text("{not json")
+    assert "k" not in store
+    with pytest.raises(KeyError):
+        store["k"]

@@ -291,3 +291,18 @@ def test_a_config_changed_just_now_is_parsed_every_time(isolated_aws_home, monke
     config.load_config()
     config.load_config()
     assert len(parses) == 2  # a second write within the same clock tick would keep the stamp
+
+
+def test_the_s3_preflight_parses_a_fresh_config_once(isolated_aws_home, monkeypatch):
+    """A config written just now is parsed on every read: each check reads it only once."""
+    import botocore.configloader
+
+    from sso_kit.status import check_cached_login
+
+    path = isolated_aws_home / ".aws" / "config"
+    path.write_text(NEW_SECTIONS)
+    parses = []
+    real = botocore.configloader.load_config
+    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
+    check_cached_login("dev")
+    assert len(parses) == 1
