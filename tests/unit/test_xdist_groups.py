@@ -10,6 +10,7 @@ which worker ran what.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_one_group_runs_on_one_worker(tmp_path: Path) -> None:
         [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup",
          "-p", "no:cacheprovider", str(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**_clean_env(), "GROUPS_OUT": str(out)},
+        env={**_outside_pytest(), "GROUPS_OUT": str(out)},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     ran = [json.loads(line) for line in out.read_text().splitlines()]
@@ -57,7 +58,6 @@ def test_one_group_runs_on_one_worker(tmp_path: Path) -> None:
     assert len(workers) == 1, f"one xdist_group ran on {sorted(workers)}: {ran}"
 
 
-def _clean_env() -> dict[str, str]:
-    import os
-
+def _outside_pytest() -> dict[str, str]:
+    """This environment without the variables of the pytest (and xdist worker) running us."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_"))}
