@@ -7,7 +7,7 @@ them (xdist workers start after ``pytest_configure`` has run here), and only whe
 collects them.
 
 Fixtures do not run for nbval items, so this uses hooks: the first notebook item starts an
-auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
+auto-approving sandbox (a process of its own) on a free loopback port and a temporary HOME; the environment the
 kernels inherit (HOME, AWS_CONFIG_FILE, SSO_KIT_HEADLESS=1, SSO_KIT_SANDBOX_URL) is set only
 while notebook items run, so other tests never see it. Notebooks share one HOME because each
 step reads the files the previous one wrote; they run in file order, all on one xdist worker
@@ -70,10 +70,13 @@ def _kernel_environment() -> dict[str, str | None]:
 
         home = Path(tempfile.mkdtemp(prefix="sso-kit-nbval-home-"))
         _state["home"] = home
-        _state["sandbox"] = Sandbox(host="127.0.0.1", port=0, auto_approve=True).start()
+        # a process of its own: moto's state is per process, and this worker's other tests
+        # have sandboxes (and buckets) of their own in this one
+        _state["sandbox"] = Sandbox.spawn(
+            state_file=home / "sandbox-state" / "sandbox.json", auto_approve=True
+        )
     env = isolated_home_env(_state["home"])
-    env.update(SSO_KIT_HEADLESS="1", SSO_KIT_SANDBOX_URL=_state["sandbox"].url)
-    env["SSO_KIT_SANDBOX_ADMIN_KEY"] = _state["sandbox"].admin_key
+    env.update(SSO_KIT_HEADLESS="1", **_state["sandbox"].environment())
     return env
 
 
@@ -108,7 +111,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Stop the sandbox and delete the temporary HOME."""
     sandbox = _state.pop("sandbox", None)
     if sandbox is not None:
-        sandbox.stop()
+        sandbox.terminate()
     home = _state.pop("home", None)
     if home is not None:
         shutil.rmtree(home, ignore_errors=True)
