@@ -122,9 +122,7 @@ $(HUB_PROXY):
 test: $(TEST_STAMP) system-deps hub-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
-	@echo "sso-kit: the notebooks under nbval, in order, in one kernel per notebook (no xdist)"
-	$(PY) -m pytest -p no:xdist build/notebooks $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests build/notebooks $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) out artifacts .pytest_cache .ruff_cache

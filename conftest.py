@@ -2,15 +2,16 @@
 
 The notebooks' source is text (``notebooks/*.md``, MyST via jupytext); nbval collects
 ``.ipynb`` only, so the session first writes fresh copies to ``build/notebooks/`` (never
-tracked), which ``make test`` runs in a pytest run of its own. Only the controlling process
-builds them: xdist workers start after ``pytest_configure`` has run here.
+tracked), which ``make test`` runs beside ``tests/``. Only the controlling process builds
+them (xdist workers start after ``pytest_configure`` has run here), and only when the run
+collects them.
 
 Fixtures do not run for nbval items, so this uses hooks: the first notebook item starts an
-auto-approving sandbox on a free loopback port and a temporary HOME; the environment the
+auto-approving sandbox (a process of its own) on a free loopback port and a temporary HOME; the environment the
 kernels inherit (HOME, AWS_CONFIG_FILE, SSO_KIT_HEADLESS=1, SSO_KIT_SANDBOX_URL) is set only
 while notebook items run, so other tests never see it. Notebooks share one HOME because each
-step reads the files the previous one wrote; they run in file order in a pytest run of their
-own without xdist (``make test`` runs the rest with ``-n auto`` first).
+step reads the files the previous one wrote; they run in file order, all on one xdist worker
+(``make test`` runs ``-n auto --dist loadgroup``), while the other worker runs other tests.
 """
 
 from __future__ import annotations
@@ -31,10 +32,30 @@ def pytest_configure(config: pytest.Config) -> None:
     """Write build/notebooks/*.ipynb from the text sources before collection."""
     if hasattr(config, "workerinput"):  # an xdist worker: the controller built them
         return
+    if not any(_under(arg, BUILT_NOTEBOOKS) for arg in config.args):
+        return  # e.g. plain `pytest` (testpaths is tests/): nothing will read them
     from sso_kit.course.runner import build_notebooks
 
     shutil.rmtree(BUILT_NOTEBOOKS, ignore_errors=True)
     build_notebooks(BUILT_NOTEBOOKS)
+
+
+def _under(arg: str, folder: Path) -> bool:
+    path = Path(arg.split("::")[0]).resolve()
+    return path == folder or folder in path.parents
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the mark into a group
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every notebook cell on one xdist worker, in file order: each notebook reads what the
+    one before it wrote in the shared HOME. (Groups hold with pytest below 9.2:
+    tests/unit/test_xdist_groups.py.)"""
+    for item in items:
+        if _is_notebook(item):
+            item.add_marker(pytest.mark.xdist_group("notebooks"))
+    # the long tests (marked slow) and the notebooks first, the rest in collection order: with
+    # xdist the workers then fill their last minutes with short tests, not one long one
+    items.sort(key=lambda item: not (_is_notebook(item) or item.get_closest_marker("slow")))
 
 
 def _is_notebook(item: pytest.Item) -> bool:
@@ -49,10 +70,13 @@ def _kernel_environment() -> dict[str, str | None]:
 
         home = Path(tempfile.mkdtemp(prefix="sso-kit-nbval-home-"))
         _state["home"] = home
-        _state["sandbox"] = Sandbox(host="127.0.0.1", port=0, auto_approve=True).start()
+        # a process of its own: moto's state is per process, and this worker's other tests
+        # have sandboxes (and buckets) of their own in this one
+        _state["sandbox"] = Sandbox.spawn(
+            state_file=home / "sandbox-state" / "sandbox.json", auto_approve=True
+        )
     env = isolated_home_env(_state["home"])
-    env.update(SSO_KIT_HEADLESS="1", SSO_KIT_SANDBOX_URL=_state["sandbox"].url)
-    env["SSO_KIT_SANDBOX_ADMIN_KEY"] = _state["sandbox"].admin_key
+    env.update(SSO_KIT_HEADLESS="1", **_state["sandbox"].environment())
     return env
 
 
@@ -87,7 +111,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Stop the sandbox and delete the temporary HOME."""
     sandbox = _state.pop("sandbox", None)
     if sandbox is not None:
-        sandbox.stop()
+        sandbox.terminate()
     home = _state.pop("home", None)
     if home is not None:
         shutil.rmtree(home, ignore_errors=True)

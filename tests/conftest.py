@@ -7,8 +7,10 @@ launch Chromium through ``launch_chromium`` here.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,11 +60,39 @@ def launch_chromium() -> Iterator[Callable[..., Any]]:
                 browser.close()
 
 
+# What `aws --version` answered, by program file, for this test process: every test's HOME
+# starts with it in ~/.sso-kit/aws-versions.json (sso_kit.aws_version), as a learner's HOME
+# keeps it between runs. Without it each doctor or CLI-finder test starts the AWS CLI again
+# (about half a second of a core each). Entries name the program file (inode, size, mtime),
+# so a test's own fake `aws` is asked on its own; a test that writes the file wins.
+_AWS_VERSIONS: dict[str, object] = {}
+
+
+def _seed_aws_versions(home: Path) -> Path:
+    cache = home / ".sso-kit" / "aws-versions.json"
+    if _AWS_VERSIONS:
+        cache.parent.mkdir(mode=0o700)
+        cache.write_text(json.dumps(_AWS_VERSIONS), encoding="utf-8")
+    return cache
+
+
+def _keep_aws_versions(cache: Path) -> None:
+    try:
+        entries = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(entries, dict):
+        _AWS_VERSIONS.update(
+            (k, v) for k, v in entries.items() if isinstance(v, dict) and "aws-cli/" in str(v)
+        )
+
+
 @pytest.fixture(autouse=True)
 def isolated_aws_home(tmp_path, monkeypatch):
     """A fresh HOME with an empty ~/.aws for every test; AWS_* variables cleared."""
     home = tmp_path / "home"
     (home / ".aws").mkdir(parents=True)
+    versions = _seed_aws_versions(home)
     for key in list(os.environ):
         if key.startswith("AWS_"):
             monkeypatch.delenv(key, raising=False)
@@ -78,4 +108,5 @@ def isolated_aws_home(tmp_path, monkeypatch):
     sso_cache = str(home / ".aws" / "sso" / "cache")
     monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
     monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", sso_cache)
-    return home
+    yield home
+    _keep_aws_versions(versions)

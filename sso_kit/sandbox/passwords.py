@@ -22,8 +22,15 @@ class User:
 
 
 def new_password() -> str:
-    """A password that is easy to copy from a terminal: 16 URL-safe characters."""
-    return secrets.token_urlsafe(12)
+    """A password that is easy to copy from a terminal: 16 URL-safe characters.
+
+    Never a leading ``-`` (one in 64 would have one): typed after ``--password`` it would read
+    as an option, and ``sso-kit workshop check --password -x…`` stops with a usage error.
+    """
+    while True:
+        password = secrets.token_urlsafe(12)
+        if not password.startswith("-"):
+            return password
 
 
 def _hash(password: str, salt: bytes) -> bytes:

@@ -160,15 +160,49 @@ def playwright_expect() -> Any:
     return expect
 
 
+CLOSE_EVERYTHING = """() => {
+    const app = window.jupyterapp;
+    for (const widget of Array.from(app.shell.widgets('main'))) {
+        // a run notebook is "modified" (outputs): close it as a learner who discards them
+        if (widget.context) { widget.context.model.dirty = false; }
+        widget.close();
+    }
+}"""
+
+
+def open_lab(page: Any, lab: JupyterServer) -> Any:
+    """The Lab page of ``lab`` in ``page`` (loaded once, with a reset workspace); its status bar."""
+    expect = playwright_expect()
+    status = page.locator("#jp-main-statusbar")
+    loaded = page.url.startswith(lab.base + "lab") and page.evaluate(
+        "() => Boolean(window.jupyterapp && window.jupyterapp.shell)"
+    )
+    if not loaded:
+        page.goto(lab.url("lab?reset"))
+        expect(status).to_be_visible(timeout=TIMEOUT)
+    return status
+
+
 def open_and_run(page: Any, lab: JupyterServer, notebook: str, *, ready: str = "") -> Any:
     """Open a notebook with a fresh kernel and Run All; returns its panel once every cell ran
-    (and, given ``ready``, once the element it selects is visible)."""
+    (and, given ``ready``, once the element it selects is visible).
+
+    As a learner does, in the one Lab page: the notebook open before is closed (its kernel shut
+    down), this one opened from the file browser's command (``docmanager:open``). Reloading
+    JupyterLab for each notebook cost seconds of a core each time and tested nothing more.
+    """
     expect = playwright_expect()
-    lab.shutdown_kernels()
-    page.goto(lab.url(f"lab/tree/{notebook}?reset"))
+    status = open_lab(page, lab)
     panel = page.locator(".jp-NotebookPanel")
+    page.evaluate(CLOSE_EVERYTHING)
+    expect(panel).to_have_count(0, timeout=TIMEOUT)
+    lab.shutdown_kernels()
+    page.evaluate(
+        "async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+        notebook,
+    )
     expect(panel).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator("#jp-main-statusbar").get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
+    expect(status.get_by_text("Idle")).to_be_visible(timeout=TIMEOUT)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     # every code cell has run: no "[*]" or "[ ]" prompt left
     expect(

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 # One hub for the module: `make test` distributes by group, so both tests share a worker.
-pytestmark = pytest.mark.xdist_group("hub")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hub")]
 
 LEARNERS = ("learner01", "learner02", "learner03")
 # the terminal's login shell resets PATH (putting the kit on it is the lab's business)

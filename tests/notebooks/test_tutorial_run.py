@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -154,13 +153,18 @@ def test_run_tutorial_stops_after_a_failure(tmp_path, monkeypatch):
     assert dict(os.environ) == before, "the run must give the caller its environment back"
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_default_run_never_touches_the_callers_home(isolated_aws_home, tmp_path):
     config = isolated_aws_home / ".aws" / "config"
     config.write_bytes(b"[default]\nregion = eu-west-1\n")
+    kit_folder = _files(isolated_aws_home / ".sso-kit")
     result = _cli("--output-dir", str(tmp_path / "out"), "--notebooks", "00", "05")
     assert result.returncode == 0, result.stdout + result.stderr
     assert config.read_bytes() == b"[default]\nregion = eu-west-1\n"
-    assert not (isolated_aws_home / ".sso-kit").exists()
+    assert _files(isolated_aws_home / ".sso-kit") == kit_folder  # nothing added or changed
     executed = nbformat.read(tmp_path / "out" / "05_configure_profile.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     # 05 printed the sections it wrote, in the run's own HOME

@@ -21,6 +21,7 @@ import pytest
 from sso_kit.course import checks
 from sso_kit.course.checks import Target, check
 
+pytestmark = pytest.mark.slow
 PROFILE, SESSION = "sso-kit-tutorial", "sso-kit"
 
 

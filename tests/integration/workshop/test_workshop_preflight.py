@@ -8,6 +8,8 @@ import pytest
 
 from sso_kit.workshop.preflight import PreflightFailed, main_check, run_check
 
+pytestmark = pytest.mark.slow
+
 
 def test_preflight_runs_the_notebooks_green_as_the_spare_and_the_dashboard_sees_it(
     workshop, tmp_path

@@ -227,7 +227,7 @@ def test_install_falls_back_to_pip_when_uv_fails(tmp_path, monkeypatch):
 
 def test_sso_kit_env_prints_lines_to_eval_for_the_running_sandbox(isolated_aws_home):
     state = isolated_aws_home / ".sso-kit" / "sandbox.json"
-    state.parent.mkdir(parents=True)
+    state.parent.mkdir(parents=True, exist_ok=True)  # ~/.sso-kit may exist already
     state.write_text('{"url": "http://127.0.0.1:4567"}')
     env = {k: v for k, v in os.environ.items() if not k.startswith("SSO_KIT_")}
 
