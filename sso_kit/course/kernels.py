@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -112,7 +113,7 @@ class KernelPool:
         most): jupyter_client picks its ZMQ ports before the kernel binds them, so another
         process can take one in between ("Address already in use")."""
         for attempt in range(3):
-            manager = _pooled_manager_class()(kernel_name=KERNEL_NAME)
+            manager = _pooled_manager_class()(kernel_name=KERNEL_NAME, **_socket_files())
             try:
                 return await self._warm(manager)
             except RuntimeError:
@@ -141,6 +142,29 @@ class KernelPool:
         if await manager.is_alive():
             await manager.shutdown_kernel()
         await manager.cleanup_resources()
+        folder = Path(manager.connection_file).parent
+        if folder.name.startswith(_SOCKET_FOLDER):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_SOCKET_FOLDER = "sso-kit-kernel-"
+#: Unix socket paths are limited to 107 bytes; jupyter_client adds "-N" (the port) to the base.
+_SOCKET_PATH_MAX = 107
+
+
+def _socket_files() -> dict[str, str]:
+    """The kernel's sockets as files in a private (0700) temp folder, not TCP ports.
+
+    jupyter_client picks TCP ports before the kernel binds them, so another process can take
+    one in between: the kernel's heartbeat then dies while the kernel lives, and stopping the
+    client waits forever on it. Files cannot be taken, and only this user reaches them. In a
+    temp folder too deep for a socket path, TCP it is (jupyter_client's default)."""
+    folder = Path(tempfile.mkdtemp(prefix=_SOCKET_FOLDER))
+    base = folder / "kernel"
+    if len(os.fsencode(base)) + len("-9") > _SOCKET_PATH_MAX:
+        folder.rmdir()
+        return {}
+    return {"transport": "ipc", "ip": str(base), "connection_file": str(folder / "kernel.json")}
 
 
 async def _run_silently(manager: Any, code: str) -> dict[str, Any]:
