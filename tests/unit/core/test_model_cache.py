@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,7 @@ def test_a_missing_file_is_none_and_an_unwritable_home_only_costs_the_parse(
     data_file: Path, isolated_aws_home: Path
 ) -> None:
     assert MarshalFileLoader().load_file(str(data_file.parent / "nothing")) is None
+    shutil.rmtree(isolated_aws_home / ".sso-kit", ignore_errors=True)  # the test HOME's own
     (isolated_aws_home / ".sso-kit").write_text("a file where the folder should be")
     assert MarshalFileLoader().load_file(str(data_file)) == DOCUMENT
 
