@@ -425,7 +425,10 @@ class ServerThread:
     ) -> None:
         from cheroot.wsgi import Server as CherootServer
 
+        from sso_kit.sandbox.socket_files import Connection
+
         class Server(CherootServer):
+            ConnectionClass = Connection  # C io instead of cheroot's pure-Python files
             keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
             max_request_header_size = MAX_HEADERS  # cheroot's default is no limit
 

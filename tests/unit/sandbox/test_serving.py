@@ -144,3 +144,54 @@ def test_oversized_headers_are_refused(server):
 def test_a_busy_port_is_an_os_error_at_construction(server):
     with pytest.raises(OSError):
         ServerThread(echo_app, "127.0.0.1", server.port)  # type: ignore[arg-type]
+
+
+def _answers(sock: socket.socket, count: int) -> list[bytes]:
+    """The bodies of ``count`` responses read off a raw socket (each has a Content-Length)."""
+    reader = sock.makefile("rb")
+    bodies = []
+    for _ in range(count):
+        length = 0
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        bodies.append(reader.read(length))
+    return bodies
+
+
+def test_pipelined_requests_in_one_packet_are_all_answered_in_order(server):
+    """The second request is already buffered when the first is answered: served, not lost."""
+    requests = b"".join(
+        f"GET /echo HTTP/1.1\r\nHost: x\r\nX-Seq: {i}\r\n\r\n".encode() for i in range(3)
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        sock.sendall(requests)
+        bodies = _answers(sock, 3)
+    assert [json.loads(b)["HTTP_X_SEQ"] for b in bodies] == ["0", "1", "2"]
+
+
+def length_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Answers with the number of body bytes it read and the last of them."""
+    data = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    body = json.dumps({"read": len(data), "last": data[-1:].decode()}).encode()
+    start_response("200 OK", [("Content-Length", str(len(body)))])
+    return [body]
+
+
+def test_a_body_sent_in_pieces_is_read_whole_and_the_connection_reused():
+    """A POST whose body arrives in several packets: the app reads all of it; then another."""
+    server = ServerThread(length_app, "127.0.0.1", 0, threads=2, idle_timeout=WAIT)  # type: ignore[arg-type]
+    server.start()
+    body = b"x" * 69_999 + b"y"
+    head = f"POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+            sock.sendall(head + body[:1000])
+            threading.Event().wait(0.2)
+            sock.sendall(body[1000:])
+            sock.sendall(head.replace(b"70000", b"1") + b"z")
+            first, second = _answers(sock, 2)
+    finally:
+        server.stop()
+    assert json.loads(first) == {"read": len(body), "last": "y"}
+    assert json.loads(second) == {"read": 1, "last": "z"}
