@@ -195,3 +195,26 @@ def test_a_body_sent_in_pieces_is_read_whole_and_the_connection_reused():
         server.stop()
     assert json.loads(first) == {"read": len(body), "last": "y"}
     assert json.loads(second) == {"read": 1, "last": "z"}
+
+
+def test_beyond_the_keep_alive_limit_a_connection_is_closed_after_its_answer():
+    """Idle keep-alive connections are bounded: with one held, the next is told to close."""
+    server = ServerThread(echo_app, "127.0.0.1", 0, threads=2, idle_timeout=WAIT)  # type: ignore[arg-type]
+    server.server.keep_alive_conn_limit = 1
+    server.start()
+    try:
+        held = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+        _get(held)  # answered and kept: idle in the selector once the worker hands it back
+        for _ in range(300):
+            if server.server._connections._num_connections >= 1:
+                break
+            threading.Event().wait(0.01)
+        other = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+        other.request("GET", "/echo")
+        response = other.getresponse()
+        response.read()
+        assert response.getheader("Connection") == "close"
+        held.close()
+        other.close()
+    finally:
+        server.stop()
