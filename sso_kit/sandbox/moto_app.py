@@ -79,7 +79,8 @@ def remembered_key_accounts() -> None:
 class CachedDispatcher(DomainDispatcherApplication):
     """``DomainDispatcherApplication`` whose host → backend look-up is computed once per host,
     with moto's account look-ups patched on first use (:func:`existing_accounts_first`,
-    :func:`remembered_key_accounts`)."""
+    :func:`remembered_key_accounts`), and each backend's views called without Flask's
+    per-request machinery (:mod:`sso_kit.sandbox.moto_direct`)."""
 
     def __init__(self) -> None:
         existing_accounts_first()
@@ -87,6 +88,16 @@ class CachedDispatcher(DomainDispatcherApplication):
         super().__init__(create_backend_app)
         self.modules = frozenset(backends.list_of_moto_modules())
         self.hosts: dict[str, Any] = {}
+        self.direct: dict[int, Any] = {}  # id(Flask app) -> its DirectApp (apps live on)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        app = self.get_application(environ)
+        direct = self.direct.get(id(app))
+        if direct is None:
+            from sso_kit.sandbox.moto_direct import direct_or_flask
+
+            direct = self.direct.setdefault(id(app), direct_or_flask(app))
+        return direct(environ, start_response)
 
     def get_backend_for_host(self, host: str | None) -> Any:
         # called under self.lock (see DomainDispatcherApplication.get_application)
