@@ -10,6 +10,7 @@ so each S3 call is checked for a valid signature and against the caller's IAM po
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import socket
 import uuid
@@ -63,6 +64,19 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date_of_second(second: int) -> str:
+    return formatdate(second, usegmt=True)
+
+
+def http_date(now: float) -> str:
+    """``formatdate(now, usegmt=True)``, formatted once per second of the (sandbox) clock."""
+    second = int(now)
+    if not 0 <= now - second < 0.999:  # near the next second formatdate may round up
+        return formatdate(now, usegmt=True)
+    return _http_date_of_second(second)
 
 
 def _is_signed(request: Request) -> bool:
@@ -123,7 +137,7 @@ class SandboxApp:
         def dated_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             # The Date header follows the sandbox clock, so the clock-skew fault shows.
             headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
+            headers.append(("Date", http_date(self.oidc.clock.now())))
             return start_response(status, headers, *exc)
 
         request = Request(environ)
@@ -179,6 +193,8 @@ class SandboxApp:
     # -- faults -------------------------------------------------------------------------
     def _server_fault(self, operation: str) -> bool:
         """Apply a server_error/drop fault for ``operation``; True when a 500 is due."""
+        if not self.oidc.faults.operations:  # none set (the usual case): no lock to wait for
+            return False
         with self.oidc.lock:  # check and count down as one step: a count=1 fault fires once
             kind = self.oidc.faults.kind(operation)
             if kind not in ("server_error", "drop"):
