@@ -218,3 +218,27 @@ def test_beyond_the_keep_alive_limit_a_connection_is_closed_after_its_answer():
         other.close()
     finally:
         server.stop()
+
+
+def chunked_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """Answers with the body it read to its end (a chunked request has no length)."""
+    data = environ["wsgi.input"].read()
+    start_response("200 OK", [("Content-Length", str(len(data)))])
+    return [data]
+
+
+def test_a_chunked_body_is_read_to_its_end():
+    server = ServerThread(chunked_app, "127.0.0.1", 0, threads=2, idle_timeout=WAIT)  # type: ignore[arg-type]
+    server.start()
+    chunks = [b"first-", b"x" * 9000, b"-last"]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+    head = b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+            sock.sendall(head + body[:20])
+            threading.Event().wait(0.1)
+            sock.sendall(body[20:])
+            (answer,) = _answers(sock, 1)
+    finally:
+        server.stop()
+    assert answer == b"".join(chunks)
