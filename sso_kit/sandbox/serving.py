@@ -47,14 +47,17 @@ def make_gateway() -> type:
 
     class Gateway(Gateway_10):
         def get_environ(self) -> dict[str, Any]:
-            environ: dict[str, Any] = {
-                k: v
-                for k, v in super().get_environ().items()
-                if not k.startswith("HTTP_") and k not in ("CONTENT_TYPE", "CONTENT_LENGTH")
-            }
+            # cheroot's environ without its own header keys (ours follow): it is shown no
+            # headers, rather than made to spell every one out for us to drop
+            req, inheaders = self.req, self.req.inheaders
+            req.inheaders = {}
+            try:
+                environ: dict[str, Any] = super().get_environ()
+            finally:
+                req.inheaders = inheaders
             headers = [
                 (name.decode("latin-1"), value.decode("latin-1").replace("\r\n", ""))
-                for name, value in self.req.inheaders.items()
+                for name, value in inheaders.items()
             ]
             preserved: dict[str, str] = {}
             for name, value in headers:
