@@ -105,6 +105,7 @@ def install(kind: str) -> None:
         scrypt_on_first_sign_in()
         moto_app.existing_accounts_first = lambda: None  # moto's account look-ups as shipped
         moto_app.remembered_key_accounts = lambda: None
+        moto_app.indexed_role_sessions = lambda: None
     if kind.startswith("threads-"):
         worker_threads(int(kind.removeprefix("threads-")))
     if kind.startswith("switch-"):  # the GIL's switch interval, in milliseconds

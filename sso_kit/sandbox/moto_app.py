@@ -14,16 +14,22 @@ order: for the learner of the 200th account, a thousand look-ups a call. Where a
 is remembered and checked again on each use (a key id belongs to one account, so a key that is
 still there is still that account's; one that is gone is looked for in full).
 
+And to check a role key's session token, moto scans every role session the account's STS
+ever handed out, in order (a workshop's every sign-in); each session's key id is now indexed
+as it is appended, first one kept, as the scan would find it (:func:`assumed_role_for`).
+
 Signatures and IAM policies are still checked on every call: nothing that depends on the
 caller or the request is cached.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from moto import backends
 from moto.core.base_backend import BackendDict
+from moto.iam import access_control
 from moto.iam import models as iam_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
@@ -76,17 +82,76 @@ def remembered_key_accounts() -> None:
     iam_models.get_account_id_from = account_id_from
 
 
+_role_index: dict[int, tuple[list[Any], int, dict[str, Any]]] = {}
+_role_index_lock = threading.Lock()
+
+
+def assumed_role_for(sts: Any, access_key_id: str) -> Any | None:
+    """The first of ``sts.assumed_roles`` with this key id, as moto's scan finds it, or None.
+
+    moto only appends to that list; the sessions added since the last call are indexed (in
+    order, the first one per key kept), and a list replaced or shortened is indexed anew.
+    """
+    roles = sts.assumed_roles
+    with _role_index_lock:
+        entry = _role_index.get(id(sts))
+        if entry is None or entry[0] is not roles or entry[1] > len(roles):
+            entry = (roles, 0, {})
+        index = entry[2]
+        for role in roles[entry[1] :]:
+            index.setdefault(role.access_key_id, role)
+        _role_index[id(sts)] = (roles, len(roles), index)
+        return index.get(access_key_id)
+
+
+def _assumed_role_key_init(
+    self: Any, account_id: str, partition: str, access_key_id: str, headers: dict[str, str]
+) -> None:
+    """``AssumedRoleAccessKey.__init__`` with :func:`assumed_role_for` for moto's scan."""
+    from moto.sts.models import sts_backends
+
+    self.account_id = account_id
+    self.partition = partition
+    role = assumed_role_for(sts_backends[account_id][partition], access_key_id)
+    if role is None:
+        raise access_control.CreateAccessKeyFailure(reason="InvalidId")
+    self._access_key_id = access_key_id
+    self._secret_access_key = role.secret_access_key
+    self._session_token = role.session_token
+    self._owner_role_name = role.role_arn.split("/")[-1]
+    self._session_name = role.session_name
+    if headers["X-Amz-Security-Token"] != self._session_token:
+        raise access_control.CreateAccessKeyFailure(reason="InvalidToken")
+
+
+def indexed_role_sessions() -> None:
+    """Patch moto's role-key check (idempotent; see :func:`assumed_role_for`)."""
+    access_control.AssumedRoleAccessKey.__init__ = _assumed_role_key_init  # type: ignore[method-assign]
+
+
 class CachedDispatcher(DomainDispatcherApplication):
     """``DomainDispatcherApplication`` whose host → backend look-up is computed once per host,
     with moto's account look-ups patched on first use (:func:`existing_accounts_first`,
-    :func:`remembered_key_accounts`)."""
+    :func:`remembered_key_accounts`, :func:`indexed_role_sessions`), and each backend's views called without Flask's
+    per-request machinery (:mod:`sso_kit.sandbox.moto_direct`)."""
 
     def __init__(self) -> None:
         existing_accounts_first()
         remembered_key_accounts()
+        indexed_role_sessions()
         super().__init__(create_backend_app)
         self.modules = frozenset(backends.list_of_moto_modules())
         self.hosts: dict[str, Any] = {}
+        self.direct: dict[int, Any] = {}  # id(Flask app) -> its DirectApp (apps live on)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        app = self.get_application(environ)
+        direct = self.direct.get(id(app))
+        if direct is None:
+            from sso_kit.sandbox.moto_direct import direct_or_flask
+
+            direct = self.direct.setdefault(id(app), direct_or_flask(app))
+        return direct(environ, start_response)
 
     def get_backend_for_host(self, host: str | None) -> Any:
         # called under self.lock (see DomainDispatcherApplication.get_application)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 ROLE_PREFIX = "AWSReservedSSO_"
+#: the role policy that stands for a permission set's inline policy
+INLINE_POLICY = "AwsSSOInlinePolicy"
 
 
 def _role_name(permission_set: str, arn: str) -> str:
@@ -67,8 +69,10 @@ class Roles:
             for policy in ps.managed_policies:
                 if policy.arn not in attached:
                     iam.attach_role_policy(policy.arn, name)
-            if ps.inline_policy:
-                iam.put_role_policy(name, "AwsSSOInlinePolicy", ps.inline_policy)
+            # moto stores the document as given: the same one again would change nothing (it
+            # was validated when put), and each put parses and validates it (every sign-in)
+            if ps.inline_policy and role.policies.get(INLINE_POLICY) != ps.inline_policy:
+                iam.put_role_policy(name, INLINE_POLICY, ps.inline_policy)
             return str(role.arn)
 
     def session_seconds(self, permission_set: str, default: int) -> int:

@@ -10,10 +10,9 @@ so each S3 call is checked for a valid signature and against the caller's IAM po
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
-import logging
 import socket
-import threading
 import uuid
 from collections.abc import Callable
 from email.utils import formatdate
@@ -33,12 +32,12 @@ from sso_kit.sandbox.pages.views import PageError, Pages
 from sso_kit.sandbox.portal import exceptions as portal_exc
 from sso_kit.sandbox.portal import urls as portal_urls
 from sso_kit.sandbox.portal.models import PortalBackend
+from sso_kit.sandbox.serving import BEARER_ENVIRON, SOCKET_ENVIRON, ServerThread
 
-log = logging.getLogger("sso_kit.sandbox")
+__all__ = ["BEARER_ENVIRON", "SOCKET_ENVIRON", "SandboxApp", "ServerThread", "build_app"]
+
 
 MAX_BODY = 64 * 1024  # our endpoints take small JSON or form bodies
-BEARER_ENVIRON = "sso_kit.bearer_token"
-SOCKET_ENVIRON = "sso_kit.socket"
 
 
 class DropConnection(Exception):
@@ -65,6 +64,19 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date_of_second(second: int) -> str:
+    return formatdate(second, usegmt=True)
+
+
+def http_date(now: float) -> str:
+    """``formatdate(now, usegmt=True)``, formatted once per second of the (sandbox) clock."""
+    second = int(now)
+    if not 0 <= now - second < 0.999:  # near the next second formatdate may round up
+        return formatdate(now, usegmt=True)
+    return _http_date_of_second(second)
 
 
 def _is_signed(request: Request) -> bool:
@@ -125,7 +137,7 @@ class SandboxApp:
         def dated_start_response(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
             # The Date header follows the sandbox clock, so the clock-skew fault shows.
             headers = [(k, v) for k, v in headers if k.lower() != "date"]
-            headers.append(("Date", formatdate(self.oidc.clock.now(), usegmt=True)))
+            headers.append(("Date", http_date(self.oidc.clock.now())))
             return start_response(status, headers, *exc)
 
         request = Request(environ)
@@ -181,6 +193,8 @@ class SandboxApp:
     # -- faults -------------------------------------------------------------------------
     def _server_fault(self, operation: str) -> bool:
         """Apply a server_error/drop fault for ``operation``; True when a 500 is due."""
+        if not self.oidc.faults.operations:  # none set (the usual case): no lock to wait for
+            return False
         with self.oidc.lock:  # check and count down as one step: a count=1 fault fires once
             kind = self.oidc.faults.kind(operation)
             if kind not in ("server_error", "drop"):
@@ -346,150 +360,3 @@ def build_app(
         admin_secret=admin_secret,
         allowed_hosts=allowed_hosts,
     )
-
-
-#: Seconds a connection may stay silent: idle between keep-alive requests, or stalled inside
-#: one. SDKs reconnect transparently when an idle connection was closed.
-IDLE_TIMEOUT = 5.0
-#: Requests served at once (a fixed pool). Idle keep-alive connections wait in a selector and
-#: hold no thread, so a room of learners needs far fewer threads than connections.
-WORKER_THREADS = 24
-#: Idle keep-alive connections kept open (one per learner's client); beyond it, close after use.
-KEEP_ALIVE_CONNECTIONS = 1024
-#: A workshop's learners connect in the same second: a short listen backlog overflows and their
-#: connects wait for TCP retries (seconds), so keep a long one.
-LISTEN_BACKLOG = 1024
-#: Bytes of request line and headers (SigV4 requests send a few KiB); more is a 413.
-MAX_HEADERS = 64 * 1024
-
-
-def make_gateway() -> type:
-    """cheroot's WSGI gateway, with the header rules of werkzeug's and moto's servers.
-
-    Header names with ``_`` are dropped (WSGI cannot tell ``X_Foo`` from ``X-Foo``, so one
-    could spoof the other), except moto's S3 metadata headers, which keep their spelling, and
-    the portal's ``x-amz-sso_bearer_token``, passed on under a private environ key.
-    """
-    from cheroot.wsgi import Gateway_10
-    from moto.core.request import (
-        PRESERVED_HEADER_NAMES_ENVIRON_KEY,
-        environ_key_for_header,
-        should_preserve_original_header_name,
-    )
-
-    class Gateway(Gateway_10):
-        def get_environ(self) -> dict[str, Any]:
-            environ: dict[str, Any] = {
-                k: v
-                for k, v in super().get_environ().items()
-                if not k.startswith("HTTP_") and k not in ("CONTENT_TYPE", "CONTENT_LENGTH")
-            }
-            headers = [
-                (name.decode("latin-1"), value.decode("latin-1").replace("\r\n", ""))
-                for name, value in self.req.inheaders.items()
-            ]
-            preserved: dict[str, str] = {}
-            for name, value in headers:
-                if "_" not in name:
-                    environ[environ_key_for_header(name)] = value
-            for name, value in headers:
-                if name.lower() == "x-amz-sso_bearer_token":
-                    environ[BEARER_ENVIRON] = value.strip()
-                elif should_preserve_original_header_name(name):
-                    key = environ_key_for_header(name)
-                    if key not in environ:  # never in place of a dashed header
-                        environ[key] = value
-                        preserved[key] = name
-            environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = preserved
-            environ[SOCKET_ENVIRON] = self.req.conn.socket  # for the "drop" fault
-            return environ
-
-    return Gateway
-
-
-class ServerThread:
-    """The sandbox's HTTP/1.1 server (cheroot) in a daemon thread (``port=0``: a free port).
-
-    One process, since moto's state lives in it. Keep-alive connections, a fixed pool of
-    ``threads`` workers, and ``idle_timeout`` seconds before a silent connection is closed.
-    """
-
-    def __init__(
-        self,
-        app: SandboxApp,
-        host: str,
-        port: int,
-        *,
-        threads: int = WORKER_THREADS,
-        idle_timeout: float = IDLE_TIMEOUT,
-    ) -> None:
-        from cheroot.wsgi import Server as CherootServer
-
-        class Server(CherootServer):
-            keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
-            max_request_header_size = MAX_HEADERS  # cheroot's default is no limit
-
-            def process_conn(self, conn: Any) -> None:
-                # cheroot hands a new connection to a worker at once, where a silent one holds
-                # the thread until the timeout; let it wait in the selector until it speaks.
-                if not getattr(conn, "sso_kit_spoke", False):
-                    conn.sso_kit_spoke = True
-                    self._connections.put(conn)
-                    return
-                super().process_conn(conn)
-
-            def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
-                # a client gone mid-response, a bad request line: ours to log, at DEBUG
-                log.log(
-                    level if level > logging.INFO else logging.DEBUG, "%s", msg, exc_info=traceback
-                )
-
-        self.server = Server(
-            (host, port),
-            app,
-            numthreads=threads,
-            max=threads,
-            request_queue_size=LISTEN_BACKLOG,
-            timeout=idle_timeout,
-            shutdown_timeout=1,
-            server_name="sso-kit-sandbox",
-        )
-        self.server.gateway = make_gateway()  # cheroot's __init__ sets its own
-        # Bind now, so the port is known and errors surface here. Workers inherit daemon-ness
-        # from the thread that starts them: a daemon, so a sandbox never blocks an exit.
-        _run_in_daemon_thread(self.server.prepare)
-        self.thread = threading.Thread(
-            target=self.server.serve, name="sso-kit-sandbox", daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self.server.bind_addr[1])
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self, timeout: float = 1.0) -> None:
-        """Stop accepting and close connections; an in-flight call may finish in the background
-        (cheroot would otherwise wait for it, and moto's first signed call takes seconds)."""
-        stopper = threading.Thread(target=self.server.stop, name="sso-kit-stop", daemon=True)
-        stopper.start()
-        stopper.join(timeout)
-        self.thread.join(timeout=timeout)
-
-
-def _run_in_daemon_thread(fn: Any) -> None:
-    """``fn()`` in a daemon thread, waited for; its exception is raised here."""
-    failed: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            fn()
-        except BaseException as exc:  # re-raised in the caller below
-            failed.append(exc)
-
-    thread = threading.Thread(target=target, name="sso-kit-sandbox-start", daemon=True)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]

@@ -183,3 +183,42 @@ def test_remote_handle_and_data_dir_keep_the_admin_key(tmp_path):
         assert [r["roleName"] for r in roles["roleList"]] == [ps_name]
     finally:
         second.terminate()
+
+
+def test_a_changed_inline_policy_applies_to_the_next_role_credentials(sandbox):
+    """The role follows its permission set: unchanged it is left alone, changed it is synced."""
+    user, ps_name = make_user_with_permission_set(sandbox)
+    password = sandbox.invite(user)
+    bucket = f"synced-{secrets.token_hex(4)}"
+
+    def fresh_s3() -> Any:
+        flow = start_flow(sandbox)
+        sandbox.approve(flow.authorization["userCode"], user, password)
+        return role_s3(sandbox, flow.poll()["accessToken"], ps_name)
+
+    with pytest.raises(ClientError) as err:
+        fresh_s3().create_bucket(Bucket=bucket)
+    assert err.value.response["Error"]["Code"] == "AccessDenied"
+    with pytest.raises(ClientError):  # the same policy again: still denied
+        fresh_s3().create_bucket(Bucket=bucket)
+    sso_admin = admin(sandbox, "sso-admin")
+    instance = sso_admin.list_instances()["Instances"][0]
+    ps_arn = next(
+        arn
+        for arn in sso_admin.list_permission_sets(InstanceArn=instance["InstanceArn"])[
+            "PermissionSets"
+        ]
+        if sso_admin.describe_permission_set(
+            InstanceArn=instance["InstanceArn"], PermissionSetArn=arn
+        )["PermissionSet"]["Name"]
+        == ps_name
+    )
+    writer = {**LIST_ONLY, "Statement": [*LIST_ONLY["Statement"], {
+        "Effect": "Allow", "Action": ["s3:CreateBucket"], "Resource": "*"}]}  # fmt: skip
+    sso_admin.put_inline_policy_to_permission_set(
+        InstanceArn=instance["InstanceArn"],
+        PermissionSetArn=ps_arn,
+        InlinePolicy=json.dumps(writer),
+    )
+    fresh_s3().create_bucket(Bucket=bucket)
+    assert bucket in {b["Name"] for b in fresh_s3().list_buckets()["Buckets"]}

@@ -46,3 +46,47 @@ def test_a_keys_account_is_remembered_only_while_the_key_is_there():
     del models.iam_backends["210987654323"]["aws"].access_keys[gone]
     assert account_id_from(gone) == DEFAULT_ACCOUNT_ID == full_scan(gone)
     assert account_id_from("ASIANEVERISSUED0000") == DEFAULT_ACCOUNT_ID
+
+
+def test_a_role_sessions_key_is_found_as_moto_scan_finds_it():
+    """The first session with the key, sessions added later, a wrong token, an unknown key."""
+    from types import SimpleNamespace
+
+    import pytest
+    from moto.iam.access_control import AssumedRoleAccessKey, CreateAccessKeyFailure
+    from moto.sts.models import sts_backends
+
+    from sso_kit.sandbox.moto_app import assumed_role_for, indexed_role_sessions
+
+    indexed_role_sessions()
+
+    def session(key: str, token: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            access_key_id=key,
+            secret_access_key="secret-" + token,
+            session_token=token,
+            role_arn="arn:aws:iam::210987654324:role/Reader",
+            session_name="learner07",
+        )
+
+    sts = SimpleNamespace(assumed_roles=[session("ASIAONE", "t1"), session("ASIAONE", "t1b")])
+    assert assumed_role_for(sts, "ASIAONE").session_token == "t1"  # the first, as the scan
+    assert assumed_role_for(sts, "ASIATWO") is None
+    sts.assumed_roles.append(session("ASIATWO", "t2"))
+    assert assumed_role_for(sts, "ASIATWO").session_token == "t2"  # appended since
+    sts.assumed_roles = [session("ASIATHREE", "t3")]  # a reset: a new list
+    assert assumed_role_for(sts, "ASIAONE") is None
+    assert assumed_role_for(sts, "ASIATHREE").session_token == "t3"
+
+    real = sts_backends["210987654324"]["aws"]
+    real.assumed_roles.append(session("ASIAREAL", "tok"))
+    key = AssumedRoleAccessKey("210987654324", "aws", "ASIAREAL", {"X-Amz-Security-Token": "tok"})
+    assert key.arn == "arn:aws:sts::210987654324:assumed-role/Reader/learner07"
+    assert key.create_credentials().secret_key == "secret-tok"
+    for key_id, token, reason in (
+        ("ASIAREAL", "bad", "InvalidToken"),
+        ("ASIANONE", "tok", "InvalidId"),
+    ):
+        with pytest.raises(CreateAccessKeyFailure) as err:
+            AssumedRoleAccessKey("210987654324", "aws", key_id, {"X-Amz-Security-Token": token})
+        assert err.value.reason == reason

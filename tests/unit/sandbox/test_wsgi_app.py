@@ -294,3 +294,14 @@ def test_set_fault_refuses_switches_that_would_silently_do_nothing_or_misfire(bo
     assert app.oidc.faults.operations == {}
     ok = admin_call(app, "set_fault", {"operation": "*", "kind": "slow_down", "count": 1})
     assert ok.json == {"faults": {"*": {"kind": "slow_down", "count": 1}}}
+
+
+def test_the_date_header_is_formatdate_of_the_sandbox_clock_to_the_second():
+    """Formatted once a second, with formatdate's own answer at every instant tried."""
+    from email.utils import formatdate
+
+    from sso_kit.sandbox.server import http_date
+
+    for now in (0.0, 59.25, 1764650000.0, 1764650000.5, 1764650000.9995, 1764650001.0, -0.5):
+        assert http_date(now) == formatdate(now, usegmt=True)
+    assert http_date(1764650000.1) == http_date(1764650000.7) != http_date(1764650001.1)
