@@ -48,14 +48,23 @@ def _under(arg: str, folder: Path) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the mark into a group
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every notebook cell on one xdist worker, in file order: each notebook reads what the
-    one before it wrote in the shared HOME. (Groups hold with pytest below 9.2:
-    tests/unit/test_xdist_groups.py.)"""
+    one before it wrote in the shared HOME. Tests sharing a module-scoped fixture (a crash-trial
+    run, a workshop) on one worker too, so it is set up once, not once per worker that got one
+    of them. (Groups hold with pytest below 9.2: tests/unit/test_xdist_groups.py.)"""
     for item in items:
         if _is_notebook(item):
             item.add_marker(pytest.mark.xdist_group("notebooks"))
+        elif _uses_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     # the long tests (marked slow) and the notebooks first, the rest in collection order: with
     # xdist the workers then fill their last minutes with short tests, not one long one
     items.sort(key=lambda item: not (_is_notebook(item) or item.get_closest_marker("slow")))
+
+
+def _uses_a_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info is not None else ()
+    return any(d and d[-1].scope in ("module", "class") for d in defs)
 
 
 def _is_notebook(item: pytest.Item) -> bool:
