@@ -124,7 +124,8 @@ $(HUB_PROXY):
 test: $(TEST_STAMP) system-deps hub-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests build/notebooks $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
+	  tests build/notebooks $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) out artifacts .pytest_cache .ruff_cache

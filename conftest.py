@@ -56,9 +56,30 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("notebooks"))
         elif _uses_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    # the long tests (marked slow) and the notebooks first, the rest in collection order: with
-    # xdist the workers then fill their last minutes with short tests, not one long one
-    items.sort(key=lambda item: not (_is_notebook(item) or item.get_closest_marker("slow")))
+    # the long tests first (marked slow; the longest, LONGEST_FIRST, before those), then the
+    # notebooks, the rest in collection order: the workers then fill their last minutes with
+    # short tests, not one long one (`make test` keeps this order: --no-loadscope-reorder)
+    items.sort(key=_start_order)
+
+
+#: The tests that take longest (a minute or so each on 2 cores), longest first.
+LONGEST_FIRST = (
+    "tests/e2e/test_e2e_learner_journey.py",
+    "tests/unit/benchmarks/test_benchmarks_quick.py",
+    "tests/e2e/test_e2e_notebooks_open_clean.py",
+    "tests/hub/",
+    "tests/e2e/",
+    "tests/integration/safety/test_safety_crash_trials.py",
+)
+
+
+def _start_order(item: pytest.Item) -> tuple[int, int]:
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if item.nodeid.startswith(prefix):
+            return 0, rank
+    if item.get_closest_marker("slow"):
+        return 1, 0
+    return (2, 0) if _is_notebook(item) else (3, 0)
 
 
 def _uses_a_module_fixture(item: pytest.Item) -> bool:
