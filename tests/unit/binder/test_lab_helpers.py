@@ -20,7 +20,7 @@ def test_jupyter_command_binds_loopback_with_token_and_opens_the_start_notebook(
         settings_dir=tmp_path / "s",
         workspaces_dir=tmp_path / "w",
     )
-    assert cmd[1:3] == ["-m", "jupyterlab"]
+    assert cmd[1:3] == ["-c", lab_setup.LAB_LAUNCHER]
     assert "--ip=127.0.0.1" in cmd and "--port=9999" in cmd
     assert "--ServerApp.port_retries=0" in cmd, "never drift to another port silently"
     assert "--IdentityProvider.token=t0k" in cmd
@@ -99,3 +99,25 @@ def test_cli_registers_lab_with_its_options():
     args = build_parser().parse_args(["lab", "--port", "0", "--no-browser"])
     assert args.func is lab_cli._cmd_lab
     assert args.port == 0 and args.no_browser and args.public_url is None
+
+
+def test_the_launcher_is_jupyterlab_without_the_iri_format_checker():
+    import subprocess
+    import sys
+
+    import jupyterlab
+
+    version = subprocess.run(
+        [sys.executable, "-c", lab_setup.LAB_LAUNCHER, "--version"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert version.stdout.strip() == jupyterlab.__version__
+    prefix = lab_setup.LAB_LAUNCHER.split("from jupyterlab")[0]
+    probe = prefix + (
+        "import jupyter_events.logger, jsonschema; "
+        "print(sys.modules['rfc3987_syntax'], jsonschema.FormatChecker().conforms('x y', 'iri'))"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert seen.stdout.split() == ["None", "True"]  # not imported; "iri" simply not checked
