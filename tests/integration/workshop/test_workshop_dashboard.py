@@ -75,13 +75,15 @@ def test_reset_gives_a_new_password_once_and_clears_tokens_and_buckets(workshop,
 
     old = workshop.sandbox.users["spare01"].password
     profile = learner("spare01", old)
-    create_tutorial_bucket(profile)
+    made = create_tutorial_bucket(profile)
     answer = requests.post(
         api(workshop, "/api/reset"), json={"learner": "spare01"}, headers=instructor(workshop)
     )
     assert answer.status_code == 200
     data = answer.json()
-    assert data["password"] != old and len(data["buckets"]) == 1 and data["tokens"] >= 1
+    # every bucket of the account goes: this one, and any an earlier test in this process left
+    # there (moto's state is per process; other workshop modules seed the same account ids)
+    assert data["password"] != old and made in data["buckets"] and data["tokens"] >= 1
     assert not delete_account_buckets(workshop.roster.accounts["spare01"])
     with pytest.raises(SandboxError, match="refused the step /signin"):
         learner("spare01", old)  # the old password no longer signs in
