@@ -139,29 +139,30 @@ def _remember(stamp: tuple[Any, ...], loaded: dict[str, Any]) -> None:
 
 def read_sso_session(name: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """The keys of ``[sso-session NAME]``; ProfileNotFoundError if it is missing."""
-    config = config if config is not None else load_config()
-    session = config["sso_sessions"].get(name)
-    if session is None:
-        raise ProfileNotFoundError(
-            f'The sso-session "{name}" is not in {config_path()}.',
-            hint=f"Create it with: sso-kit configure --sso-session {name} ...",
-        )
-    return dict(session)
+    return _section(config if config is not None else load_config(), "sso-session", name)
 
 
 def read_profile(profile: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """The profile's keys with its sso-session's keys merged in (session wins for sso_*)."""
     config = config if config is not None else load_config()
-    values = config["profiles"].get(profile)
-    if values is None:
-        raise ProfileNotFoundError(
-            f'The profile "{profile}" is not in {config_path()}.',
-            hint=f"Create it with: sso-kit configure --profile {profile} ...",
-        )
-    merged = dict(values)
+    merged = _section(config, "profile", profile)
     if "sso_session" in merged:
         merged.update(read_sso_session(merged["sso_session"], config))
     return merged
+
+
+_TABLES = {"profile": "profiles", "sso-session": "sso_sessions"}
+
+
+def _section(config: dict[str, Any], kind: str, name: str) -> dict[str, Any]:
+    """A copy of one ``profile`` or ``sso-session`` section; a missing one says how to add it."""
+    values = config[_TABLES[kind]].get(name)
+    if values is None:
+        raise ProfileNotFoundError(
+            f'The {kind} "{name}" is not in {config_path()}.',
+            hint=f"Create it with: sso-kit configure --{kind} {name} ...",
+        )
+    return dict(values)
 
 
 def profiles_using_session(name: str, config: dict[str, Any] | None = None) -> list[str]:

@@ -51,13 +51,9 @@ class DirectApp:
         from flask_cors.core import ACL_ORIGIN, get_cors_headers, try_match_pattern
         from moto.moto_api import recorder
 
-        self.app = app
-        self.resources = resources
-        self.Response = Response
-        self.ClientError = ClientError
-        self.recorder = recorder
-        self.acl_origin = ACL_ORIGIN
-        self.cors_headers = get_cors_headers
+        self.app, self.resources = app, resources
+        self.Response, self.ClientError, self.recorder = Response, ClientError, recorder
+        self.acl_origin, self.cors_headers = ACL_ORIGIN, get_cors_headers
         self.match_pattern = try_match_pattern
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
