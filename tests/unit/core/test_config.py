@@ -256,18 +256,24 @@ def test_symlinked_config_is_edited_through_the_link(cfg_file: Path) -> None:
     assert change.backup is not None and change.backup.read_text() == "[profile keep]\nregion = x\n"
 
 
-def test_an_unchanged_old_config_is_parsed_once_and_callers_get_their_own_copy(
-    isolated_aws_home, monkeypatch
-):
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The paths botocore's config loader parses from now on, in order."""
     import botocore.configloader
 
+    seen: list[str] = []
+    real = botocore.configloader.load_config
+    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: seen.append(p) or real(p))
+    return seen
+
+
+def test_an_unchanged_old_config_is_parsed_once_and_callers_get_their_own_copy(
+    isolated_aws_home, parses, monkeypatch
+):
     from sso_kit import config_read
 
     path = isolated_aws_home / ".aws" / "config"
     path.write_text(NEW_SECTIONS)
-    parses = []
-    real = botocore.configloader.load_config
-    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
     monkeypatch.setattr(config_read, "_RACY_NS", 0)  # the file counts as old at once
     first = config.load_config()
     first["profiles"]["dev"]["region"] = "changed by a caller"
@@ -280,29 +286,19 @@ def test_an_unchanged_old_config_is_parsed_once_and_callers_get_their_own_copy(
     assert len(parses) == 2
 
 
-def test_a_config_changed_just_now_is_parsed_every_time(isolated_aws_home, monkeypatch):
-    import botocore.configloader
-
+def test_a_config_changed_just_now_is_parsed_every_time(isolated_aws_home, parses):
     path = isolated_aws_home / ".aws" / "config"
     path.write_text(NEW_SECTIONS)
-    parses = []
-    real = botocore.configloader.load_config
-    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
     config.load_config()
     config.load_config()
     assert len(parses) == 2  # a second write within the same clock tick would keep the stamp
 
 
-def test_the_s3_preflight_parses_a_fresh_config_once(isolated_aws_home, monkeypatch):
+def test_the_s3_preflight_parses_a_fresh_config_once(isolated_aws_home, parses):
     """A config written just now is parsed on every read: each check reads it only once."""
-    import botocore.configloader
-
     from sso_kit.status import check_cached_login
 
     path = isolated_aws_home / ".aws" / "config"
     path.write_text(NEW_SECTIONS)
-    parses = []
-    real = botocore.configloader.load_config
-    monkeypatch.setattr(botocore.configloader, "load_config", lambda p: parses.append(p) or real(p))
     check_cached_login("dev")
     assert len(parses) == 1
