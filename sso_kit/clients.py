@@ -37,7 +37,7 @@ from typing import Any
 
 from sso_kit.files import RACY_NS
 
-__all__ = ["cached_client", "new_session"]
+__all__ = ["cached_client", "environment_key", "new_session"]
 
 _MAX_CLIENTS = 32
 _lock = threading.Lock()
@@ -255,12 +255,18 @@ def _stamp(path: str) -> tuple[int, int] | None:
 def _key(
     service: str, profile: str | None, region: str | None, unsigned: bool, options: tuple
 ) -> tuple:
+    return (service, profile, region, unsigned, options, *environment_key())
+
+
+def environment_key() -> tuple[str, tuple[tuple[str, str], ...], tuple[int, int] | None]:
+    """What botocore reads besides a client's arguments: HOME, the ``AWS_*`` variables and the
+    config file's stamp. A client built while these are unchanged is the one a new build makes."""
     home = os.path.expanduser("~")
     named = os.environ.get("AWS_CONFIG_FILE")  # os.path, not pathlib: three keys per login
     config = os.path.join(home, ".aws", "config") if named is None else os.path.expanduser(named)
     # keys first: decoding every variable's value costs more than the rest of the key
     env = tuple(sorted((k, os.environ[k]) for k in os.environ if k.startswith("AWS_")))
-    return (service, profile, region, unsigned, options, home, env, _stamp(config or "."))
+    return home, env, _stamp(config or ".")
 
 
 def _session_key(key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -8,7 +8,6 @@ console instead.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -77,7 +76,7 @@ def admin_credentials(kit: Setup) -> tuple[str, str] | None:
 
 def admin_client(kit: Setup, service: str) -> Any:
     """A boto3 client for the sandbox with the administrator's credentials."""
-    from sso_kit.clients import new_session
+    from sso_kit.clients import environment_key, new_session
 
     creds = admin_credentials(kit)
     if creds is None:
@@ -89,7 +88,7 @@ def admin_client(kit: Setup, service: str) -> Any:
         )
     # The sandbox's directory lives in its own Region, whatever sso_region the learner typed.
     region = kit.sandbox.sso_region
-    key = (service, kit.endpoint_url, region, creds, *_environment_key())
+    key = (service, kit.endpoint_url, region, creds, *environment_key())
     with _admin_lock:
         client = _admin_clients.get(key)
     if client is None:
@@ -109,24 +108,12 @@ def admin_client(kit: Setup, service: str) -> Any:
 
 
 #: Admin clients already built, by everything that goes into building one: the service, the
-#: endpoint, the Region, the key, and what botocore reads besides (HOME, the ``AWS_*``
-#: variables, the config file's stamp), so a reused client is the one a new build would make.
+#: endpoint, the Region, the key, and what botocore reads besides
+#: (:func:`sso_kit.clients.environment_key`), so a reused client is the one a build would make.
 #: Building one (a botocore session and a client) took 30-60 ms, several times per step.
 _admin_clients: dict[tuple[Any, ...], Any] = {}
 _admin_lock = threading.Lock()
 _MAX_ADMIN_CLIENTS = 16
-
-
-def _environment_key() -> tuple[Any, ...]:
-    home = os.path.expanduser("~")
-    config = os.environ.get("AWS_CONFIG_FILE") or os.path.join(home, ".aws", "config")
-    try:
-        info = os.stat(os.path.expanduser(config))
-        stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_ino)
-    except OSError:
-        stamp = None
-    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
-    return home, env, stamp
 
 
 @contextmanager
