@@ -47,7 +47,9 @@ def pin_to_one_cpu(environ: Mapping[str, str] | None = None) -> int | None:
     core; on one CPU the kernel switches threads in place. Measured (bench_servers, 200
     learners at once): the server's system time per call about halves, nothing else changes.
     For the sandbox's own process only (``sso-kit sandbox``), never a notebook kernel's
-    in-process sandbox. The last allowed CPU is taken (CPU 0 tends to take interrupts).
+    in-process sandbox. The CPU is the one the kernel's scheduler is running it on now (so
+    the sandboxes of a hub's users spread as the scheduler spread them, rather than all on
+    one fixed CPU), else one chosen by process id.
     """
     env = os.environ if environ is None else environ
     wanted = env.get(ENV_CPU, "").strip().lower()
@@ -56,7 +58,7 @@ def pin_to_one_cpu(environ: Mapping[str, str] | None = None) -> int | None:
         return None
     try:
         allowed = sorted(os.sched_getaffinity(0))
-        cpu = int(wanted) if wanted else allowed[-1]
+        cpu = int(wanted) if wanted else _current_cpu(allowed)
         if len(allowed) < 2 or cpu not in allowed:
             return None
         setter(0, {cpu})
@@ -64,6 +66,16 @@ def pin_to_one_cpu(environ: Mapping[str, str] | None = None) -> int | None:
         log.debug("%s=%r: the sandbox stays on CPUs as it was", ENV_CPU, wanted)
         return None
     return cpu
+
+
+def _current_cpu(allowed: list[int]) -> int:
+    """The CPU this process last ran on (``/proc/self/stat``), if allowed; else by pid."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            cpu = int(stat.read().rsplit(")", 1)[1].split()[36])  # field 39, "processor"
+    except (OSError, ValueError, IndexError):
+        cpu = -1
+    return cpu if cpu in allowed else allowed[os.getpid() % len(allowed)]
 
 
 def make_gateway() -> type:

@@ -271,11 +271,11 @@ def _pin_in_a_child(value: str | None) -> dict[str, Any]:
     return dict(json.loads(out.stdout))
 
 
-def test_the_sandbox_process_is_kept_on_the_last_cpu_it_may_use():
+def test_the_sandbox_process_is_kept_on_one_cpu_it_may_use():
     seen = _pin_in_a_child(None)
     if len(seen["before"]) >= 2:
-        assert seen["result"] == seen["before"][-1]
-        assert seen["after"] == [seen["before"][-1]]
+        assert seen["result"] in seen["before"]
+        assert seen["after"] == [seen["result"]]
     else:  # one CPU, or no affinity calls (macOS): nothing to choose, left as it was
         assert seen["result"] is None and seen["after"] == seen["before"]
 
