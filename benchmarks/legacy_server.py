@@ -92,8 +92,9 @@ def install(kind: str) -> None:
     """Patch the sandbox of this process.
 
     ``werkzeug`` (the issue's "before"), ``main`` (cheroot and the cached host look-up, but a
-    scrypt on each first sign-in and moto's account look-ups as shipped; both on every CPU), ``threads-N`` (today's
-    serving with N workers), ``switch-MS`` (the GIL's switch interval), ``now`` (as shipped).
+    scrypt on each first sign-in and moto's account look-ups as shipped; both on every CPU),
+    ``threads-N`` (today's serving with N workers), ``switch-MS`` (the GIL's switch interval),
+    ``now`` (as shipped).
     """
     import sso_kit.sandbox.moto_app as moto_app
     import sso_kit.sandbox.server as server
