@@ -8,7 +8,8 @@ lives in it, so one process each), all else equal:
 - main: cheroot (HTTP/1.1 keep-alive, a fixed pool of 24 workers), the cached host → backend
   look-up, still a scrypt on each first sign-in and moto's account look-ups as shipped;
 - N workers: today's serving with a pool of N workers instead of the default;
-- now: what ``sso-kit sandbox`` runs.
+- now: what ``sso-kit sandbox`` runs (its process on one CPU, ``serving.pin_to_one_cpu``;
+  before and main stay on every CPU, as they ran).
 
 All are started first; then 50 learners start at once on each in turn, then 200, two full
 flows each, with the bare HTTP client of bench_capacity (one keep-alive connection per learner
@@ -33,7 +34,7 @@ KINDS = {
     "main": "cheroot, 24 workers, moto's own account look-ups, scrypt at each first sign-in",
     "threads-8": "now with 8 workers",
     "threads-64": "now with 64 workers",
-    "now": "now: cheroot, 24 workers, remembered sign-ins",
+    "now": "now: cheroot, 24 workers, remembered sign-ins, one CPU",
 }
 P95_GOALS_MS = {50: 100.0, 200: 400.0}
 SITECUSTOMIZE = """\

@@ -92,8 +92,9 @@ def install(kind: str) -> None:
     """Patch the sandbox of this process.
 
     ``werkzeug`` (the issue's "before"), ``main`` (cheroot and the cached host look-up, but a
-    scrypt on each first sign-in and moto's account look-ups as shipped), ``threads-N`` (today's
-    serving with N workers), ``switch-MS`` (the GIL's switch interval), ``now`` (as shipped).
+    scrypt on each first sign-in and moto's account look-ups as shipped; both on every CPU),
+    ``threads-N`` (today's serving with N workers), ``switch-MS`` (the GIL's switch interval),
+    ``now`` (as shipped).
     """
     import sso_kit.sandbox.moto_app as moto_app
     import sso_kit.sandbox.server as server
@@ -102,6 +103,11 @@ def install(kind: str) -> None:
         server.ServerThread = WerkzeugServerThread  # type: ignore[misc,assignment]
         moto_app.CachedDispatcher = uncached_dispatcher  # type: ignore[misc,assignment]
     if kind in ("werkzeug", "main"):
+        import os
+
+        from sso_kit.sandbox.serving import ENV_CPU
+
+        os.environ[ENV_CPU] = "all"  # as before: on every CPU (set before the CLI reads it)
         scrypt_on_first_sign_in()
         moto_app.existing_accounts_first = lambda: None  # moto's account look-ups as shipped
         moto_app.remembered_key_accounts = lambda: None

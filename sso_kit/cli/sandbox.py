@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from sso_kit.net import LOOPBACK
     from sso_kit.sandbox import ENV_ADMIN_KEY, ENV_ALLOWED_HOSTS, Sandbox
     from sso_kit.sandbox.admin.auth import MIN_SECRET
+    from sso_kit.sandbox.serving import pin_to_one_cpu
 
     faults = []
     for item in args.fault:
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
             f"{ENV_ADMIN_KEY} is shorter than {MIN_SECRET} characters.",
             hint="Unset it to get a random secret, or set a longer one.",
         )
+    pin_to_one_cpu()  # before the server's threads start (they inherit it)
     sandbox = Sandbox(
         **{name: getattr(args, name) for name in SANDBOX_OPTIONS},
         admin_secret=secret,

@@ -152,3 +152,39 @@ def test_spawned_sandbox_log_holding_passwords_is_owner_only(tmp_path):
         assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
     finally:
         sb.terminate()
+
+
+def _cpus_of_every_thread(pid: int) -> set[str]:
+    """Each thread's ``Cpus_allowed_list`` from /proc (the server's workers included)."""
+    seen = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Cpus_allowed_list:"):
+                    seen.add(line.split(":", 1)[1].strip())
+    return seen
+
+
+def test_the_sandbox_process_serves_from_one_cpu_and_all_keeps_every_cpu(tmp_path, monkeypatch):
+    """``sso-kit sandbox`` keeps its threads on one CPU it may use (GIL hand-offs stay on one
+    core); ``SSO_KIT_SANDBOX_CPU=all`` leaves it on all of them."""
+    allowed = sorted(os.sched_getaffinity(0))
+    monkeypatch.delenv("SSO_KIT_SANDBOX_CPU", raising=False)
+    pinned = Sandbox.spawn(state_file=tmp_path / "pinned" / "sandbox.json")
+    monkeypatch.setenv("SSO_KIT_SANDBOX_CPU", "all")
+    spread = Sandbox.spawn(state_file=tmp_path / "spread" / "sandbox.json")
+    try:
+        for sb in (pinned, spread):  # serve a whole flow: every worker has started
+            s3 = role_s3(sb, login(sb), "S3ReadOnly")
+            assert "Buckets" in s3.list_buckets()
+        mine = _cpus_of_every_thread(os.getpid())
+        one = _cpus_of_every_thread(pinned.pid)
+        if len(allowed) >= 2:  # every thread on the same one of the allowed CPUs
+            assert len(one) == 1 and int(next(iter(one))) in allowed
+        else:
+            assert one == mine
+        assert len(os.listdir(f"/proc/{pinned.pid}/task")) > 10  # the workers are there
+        assert _cpus_of_every_thread(spread.pid) == mine
+    finally:
+        pinned.terminate()
+        spread.terminate()

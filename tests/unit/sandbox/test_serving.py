@@ -242,3 +242,55 @@ def test_a_chunked_body_is_read_to_its_end():
     finally:
         server.stop()
     assert answer == b"".join(chunks)
+
+
+PIN_SCRIPT = """
+import json, os
+from sso_kit.sandbox.serving import pin_to_one_cpu
+cpus = lambda: sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+before = cpus()
+result = pin_to_one_cpu()
+print(json.dumps({"before": before, "result": result, "after": cpus()}))
+"""
+
+
+def _pin_in_a_child(value: str | None) -> dict[str, Any]:
+    """pin_to_one_cpu() in a fresh interpreter (this test process keeps its CPUs)."""
+    import os
+    import subprocess
+    import sys
+
+    from sso_kit.sandbox.serving import ENV_CPU
+
+    env = {k: v for k, v in os.environ.items() if k != ENV_CPU}
+    if value is not None:
+        env[ENV_CPU] = value
+    out = subprocess.run(
+        [sys.executable, "-c", PIN_SCRIPT], env=env, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout))
+
+
+def test_the_sandbox_process_is_kept_on_one_cpu_it_may_use():
+    seen = _pin_in_a_child(None)
+    if len(seen["before"]) >= 2:
+        assert seen["result"] in seen["before"]
+        assert seen["after"] == [seen["result"]]
+    else:  # one CPU, or no affinity calls (macOS): nothing to choose, left as it was
+        assert seen["result"] is None and seen["after"] == seen["before"]
+
+
+@pytest.mark.parametrize("value", ["all", "ALL ", "99999", "first"])
+def test_all_or_a_cpu_it_may_not_use_leaves_the_process_as_it_was(value):
+    seen = _pin_in_a_child(value)
+    assert seen["result"] is None
+    assert seen["after"] == seen["before"]
+
+
+def test_a_cpu_it_may_use_is_taken_when_named():
+    allowed = _pin_in_a_child("all")["before"]
+    seen = _pin_in_a_child(str(allowed[0]) if allowed else "0")
+    if len(allowed) >= 2:
+        assert seen["result"] == allowed[0] and seen["after"] == [allowed[0]]
+    else:
+        assert seen["result"] is None and seen["after"] == allowed
