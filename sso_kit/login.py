@@ -105,13 +105,76 @@ def token_is_fresh(cfg: SessionConfig, now: datetime | None = None) -> cache.Sso
     return token
 
 
-def _lock(cfg: SessionConfig) -> Any:
-    from filelock import FileLock
+class _LockTimeout(TimeoutError):
+    """The session lock stayed held by another login for the whole timeout."""
 
+
+class _SessionLock:
+    """An exclusive ``flock`` on one lock file, held by this object until released.
+
+    Why not :mod:`filelock`: its bookkeeping (fork tracking, registries, options) cost about
+    0.2 ms to build and 0.1 ms to take and give back, a tenth of the kit's own time per
+    login, for one ``open`` and one ``flock``. Each object opens its own file description, so
+    a second login of the same session in the same process waits (or is refused) like one in
+    another process; any thread may release (not thread-local); the kernel drops the lock
+    when the process dies, so a killed login never leaves the session locked.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._guard = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"_SessionLock({self.path!r}, locked={self.is_locked})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self, timeout: float = -1, poll: float = 0.05) -> None:
+        """Take the lock, polling every ``poll`` s; ``timeout`` < 0 waits for ever."""
+        import fcntl
+        import os
+        import time
+
+        deadline = None if timeout < 0 else time.monotonic() + timeout
+        while True:
+            with self._guard:
+                if self._fd is not None:
+                    return
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                else:
+                    self._fd = fd
+                    return
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _LockTimeout(f"{self.path} is held by another login")
+            time.sleep(
+                poll if deadline is None else max(0.0, min(poll, deadline - time.monotonic()))
+            )
+
+    def release(self, force: bool = False) -> None:
+        """Give the lock back (closing the file drops the ``flock``); no-op when not held."""
+        import os
+
+        with self._guard:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def _lock(cfg: SessionConfig) -> _SessionLock:
     directory = kit_home() / "locks"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
-    return FileLock(str(directory / f"login-{name}.lock"), thread_local=False)
+    return _SessionLock(str(directory / f"login-{name}.lock"))
 
 
 def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
@@ -155,13 +218,11 @@ class _Flow:
 
     def acquire(self, timeout: float) -> bool:
         """Take the session lock (no-op when held); False when another login kept it."""
-        from filelock import Timeout
-
         if self._lock is None or self._lock.is_locked:
             return True
         try:
             self._lock.acquire(timeout=timeout)
-        except Timeout:
+        except _LockTimeout:
             return False
         return True
 
