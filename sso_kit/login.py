@@ -21,8 +21,11 @@ either waits for the first and reuses its token (:func:`login`) or is refused at
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -117,7 +120,10 @@ class _SessionLock:
     login, for one ``open`` and one ``flock``. Each object opens its own file description, so
     a second login of the same session in the same process waits (or is refused) like one in
     another process; any thread may release (not thread-local); the kernel drops the lock
-    when the process dies, so a killed login never leaves the session locked.
+    when the process dies, so a killed login never leaves the session locked. A forked child
+    closes its copies at once (:func:`_close_in_child`): an inherited descriptor shares the
+    ``flock``, so a child of a kernel that runs on would hold the session after the parent's
+    login ended.
     """
 
     def __init__(self, path: str) -> None:
@@ -135,7 +141,6 @@ class _SessionLock:
     def acquire(self, timeout: float = -1, poll: float = 0.05) -> None:
         """Take the lock, polling every ``poll`` s; ``timeout`` < 0 waits for ever."""
         import fcntl
-        import os
         import time
 
         deadline = None if timeout < 0 else time.monotonic() + timeout
@@ -153,6 +158,7 @@ class _SessionLock:
                     raise
                 else:
                     self._fd = fd
+                    _held.add(self)
                     return
             if deadline is not None and time.monotonic() >= deadline:
                 raise _LockTimeout(f"{self.path} is held by another login")
@@ -162,12 +168,31 @@ class _SessionLock:
 
     def release(self, force: bool = False) -> None:
         """Give the lock back (closing the file drops the ``flock``); no-op when not held."""
-        import os
-
         with self._guard:
             fd, self._fd = self._fd, None
+            _held.discard(self)
         if fd is not None:
             os.close(fd)
+
+
+_held: weakref.WeakSet[_SessionLock] = weakref.WeakSet()  # locks this process holds now
+
+
+def _close_in_child() -> None:
+    """After ``fork``: the child drops its copies of the parent's held session locks."""
+    import os
+
+    for lock in list(_held):
+        fd, lock._fd = lock._fd, None
+        lock._guard = threading.Lock()  # another thread may have held it at the fork
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
 
 
 def _lock(cfg: SessionConfig) -> _SessionLock:

@@ -72,3 +72,35 @@ def test_flow_acquire_says_false_while_another_lock_object_holds_the_session():
     first.release()
     assert second.acquire(timeout=0)
     second.release()
+
+
+def test_a_forked_child_does_not_keep_the_parents_login_lock():
+    """An inherited descriptor shares the flock: the child must close it, or the session
+    would stay locked after the parent's login ended while the child runs on."""
+    import os
+    import time
+
+    cfg = SessionConfig("my-sso", "https://d-1234567890.awsapps.com/start", "us-east-1", None, None)
+    lock = _lock(cfg)
+    lock.acquire(timeout=1)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: say it is up, then outlive the parent's release
+        try:
+            os.close(read)
+            os.write(write, b"up")
+            time.sleep(5)
+        finally:
+            os._exit(0)
+    try:
+        os.close(write)
+        assert os.read(read, 2) == b"up"
+        lock.release()
+        again = _lock(cfg)
+        again.acquire(timeout=0)  # raises TimeoutError if the child still held it
+        assert again.is_locked
+        again.release()
+    finally:
+        os.close(read)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
