@@ -20,6 +20,17 @@
 The sandbox (``Sandbox(auto_approve=True)``, 127.0.0.1, port 0) runs in this process; the two
 in-process clients run in one worker process (``python -m benchmarks.bench_login``) with a
 throw-away HOME, so the clients and the server do not share a GIL and botocore sees that HOME.
+
+Where the sso_kit flow's time over the floor goes (cProfile and per-function timers around
+``kit_flow`` in this worker, 200-300 runs, AMD EPYC with 2 shared cores at load average ~4,
+2026-12-02): most of it is botocore's per-call client work on the five calls (events,
+serializing, endpoint rules, signing, urllib3, parsing: some 4-5 ms, as much as the floor's
+whole flow). The kit's own work outside those calls is about 2 ms (medians: login 1.1-1.4 ms,
+get_role_credentials 0.7-0.9 ms, list_buckets 0.2 ms), chiefly its three atomic cache writes
+(a temp file and a rename each, 0.1-0.3 ms on ext4, plus creating the two cache folders the
+wipe removed), config resolution and token checks; inside the S3 call botocore re-reads the
+role credentials the kit just wrote (~0.3 ms, a third of it dateutil). The login lock cost
+~0.35 ms with filelock and ~0.06 ms as a plain ``flock``.
 """
 
 from __future__ import annotations
@@ -195,6 +206,7 @@ def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, f
         wipe()
         kit_flow()  # warm-up: first imports of boto3/botocore
         reused_flow()
+        _settle(config_path())
         medians = _interleaved(
             {
                 "floor": (None, floor_client.full_flow),
@@ -208,6 +220,22 @@ def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, f
         floor_client.close()
         fresh_client.close()
     return medians
+
+
+def _settle(path: Path) -> None:
+    """Wait (untimed) until the config written above is older than ``RACY_NS``.
+
+    sso_kit reuses a config parse only for a file whose stamp is old enough to be trusted
+    (:data:`sso_kit.files.RACY_NS`, 1 s); the first second after ``configure_profile`` each of
+    the flow's three config reads parses again (~0.1-0.2 ms each here). A learner's config
+    is written once, well before a login; timing that first second would measure when the
+    benchmark wrote its fixture, not the login.
+    """
+    from sso_kit.files import RACY_NS
+
+    age_ns = time.time_ns() - path.stat().st_ctime_ns
+    if age_ns < RACY_NS:
+        time.sleep((RACY_NS - age_ns) / 1e9 + 0.01)
 
 
 def _interleaved(
