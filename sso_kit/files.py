@@ -10,9 +10,6 @@
   within the kernel's writeback delay can lose the new bytes.
 * :func:`clean_stale_temp` removes temp files that a killed writer left behind, and only
   those: the name must be ours and the writer must be gone (or the file old).
-* :class:`ExclusiveLock` is an exclusive ``flock`` on a lock file (the per-session login
-  lock), held by one object, released from any thread, dropped by the kernel when the
-  process dies.
 """
 
 from __future__ import annotations
@@ -22,16 +19,12 @@ import os
 import re
 import stat
 import tempfile
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
     "STALE_SECONDS",
-    "ExclusiveLock",
-    "LockTimeout",
     "NotRegularFileError",
     "atomic_write",
     "check_regular",
@@ -194,89 +187,3 @@ def atomic_write(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-class LockTimeout(TimeoutError):
-    """The lock stayed held by someone else for the whole timeout."""
-
-
-class ExclusiveLock:
-    """An exclusive ``flock`` on one lock file, held by this object until released.
-
-    Why not :mod:`filelock`: its bookkeeping (fork tracking, registries, options) cost about
-    0.2 ms to build and 0.1 ms to take and give back, a tenth of the kit's own time per
-    login, for one ``open`` and one ``flock``. Each object opens its own file description, so
-    a second login of the same session in the same process waits (or is refused) like one in
-    another process; any thread may release (not thread-local); the kernel drops the lock
-    when the process dies, so a killed login never leaves the session locked. A forked child
-    closes its copies at once (:func:`_close_in_child`): an inherited descriptor shares the
-    ``flock``, so a child of a kernel that runs on would hold the session after the parent's
-    login ended.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._fd: int | None = None
-        self._guard = threading.Lock()
-
-    def __repr__(self) -> str:
-        return f"ExclusiveLock({self.path!r}, locked={self.is_locked})"
-
-    @property
-    def is_locked(self) -> bool:
-        return self._fd is not None
-
-    def acquire(self, timeout: float = -1, poll: float = 0.05) -> None:
-        """Take the lock, polling every ``poll`` s; ``timeout`` < 0 waits for ever."""
-        import fcntl  # POSIX only; imported here so that reading files needs no fcntl
-
-        deadline = None if timeout < 0 else time.monotonic() + timeout
-        while True:
-            with self._guard:
-                if self._fd is not None:
-                    return
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    os.close(fd)
-                except BaseException:
-                    os.close(fd)
-                    raise
-                else:
-                    self._fd = fd
-                    _held.add(self)
-                    return
-            if deadline is not None and time.monotonic() >= deadline:
-                raise LockTimeout(f"{self.path} is held by another process or lock object")
-            time.sleep(
-                poll if deadline is None else max(0.0, min(poll, deadline - time.monotonic()))
-            )
-
-    def release(self, force: bool = False) -> None:
-        """Give the lock back (closing the file drops the ``flock``); no-op when not held."""
-        with self._guard:
-            fd, self._fd = self._fd, None
-            _held.discard(self)
-        if fd is not None:
-            os.close(fd)
-
-
-_held: weakref.WeakSet[ExclusiveLock] = weakref.WeakSet()  # locks this process holds now
-
-
-def _close_in_child() -> None:
-    """After ``fork``: the child drops its copies of the parent's held locks."""
-    import os
-
-    for lock in list(_held):
-        fd, lock._fd = lock._fd, None
-        lock._guard = threading.Lock()  # another thread may have held it at the fork
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-    _held.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_close_in_child)

@@ -38,7 +38,6 @@ from sso_kit.errors import (
     LoginError,
     aws_error,
 )
-from sso_kit.files import ExclusiveLock, LockTimeout
 from sso_kit.home import kit_home
 
 __all__ = [
@@ -106,11 +105,13 @@ def token_is_fresh(cfg: SessionConfig, now: datetime | None = None) -> cache.Sso
     return token
 
 
-def _lock(cfg: SessionConfig) -> ExclusiveLock:
+def _lock(cfg: SessionConfig) -> Any:
+    from filelock import FileLock
+
     directory = kit_home() / "locks"
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = hashlib.sha1(cfg.cache_name.encode("utf-8")).hexdigest()
-    return ExclusiveLock(str(directory / f"login-{name}.lock"))
+    return FileLock(str(directory / f"login-{name}.lock"), thread_local=False)
 
 
 def _client_error(exc: Exception, operation: str, cfg: SessionConfig) -> LoginError:
@@ -154,11 +155,13 @@ class _Flow:
 
     def acquire(self, timeout: float) -> bool:
         """Take the session lock (no-op when held); False when another login kept it."""
+        from filelock import Timeout
+
         if self._lock is None or self._lock.is_locked:
             return True
         try:
             self._lock.acquire(timeout=timeout)
-        except LockTimeout:
+        except Timeout:
             return False
         return True
 
