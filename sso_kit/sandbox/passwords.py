@@ -12,6 +12,8 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
+from sso_kit.sandbox.oidc.records import new_secret
+
 
 @dataclass(frozen=True)
 class User:
@@ -27,10 +29,7 @@ def new_password() -> str:
     Never a leading ``-`` (one in 64 would have one): typed after ``--password`` it would read
     as an option, and ``sso-kit workshop check --password -x…`` stops with a usage error.
     """
-    while True:
-        password = secrets.token_urlsafe(12)
-        if not password.startswith("-"):
-            return password
+    return new_secret(12)
 
 
 def _hash(password: str, salt: bytes) -> bytes:

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import ipaddress
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sso_kit.net import LOOPBACK
+from sso_kit.sandbox.oidc import records
 
 if TYPE_CHECKING:  # werkzeug loads with the server, not with the Sandbox handle
     from werkzeug.wrappers import Request, Response
@@ -48,8 +48,8 @@ _NEXT = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")  # a page under /_sandbo
 
 
 def new_secret() -> str:
-    """A fresh admin secret (256 bits, URL-safe)."""
-    return secrets.token_urlsafe(32)
+    """A fresh admin secret (256 bits, URL-safe, never a leading ``-``)."""
+    return records.new_secret(32)
 
 
 def host_name(host: str) -> str:

@@ -44,8 +44,15 @@ class Lifetimes:
 
 
 def new_secret(nbytes: int = 32) -> str:
-    """An opaque, URL-safe secret from :mod:`secrets`."""
-    return secrets.token_urlsafe(nbytes)
+    """An opaque, URL-safe secret from :mod:`secrets` that never starts with ``-``.
+
+    One in 64 of ``token_urlsafe`` does, and a command line then reads it as an option:
+    ``aws sso logout --access-token -x...`` ends in "expected one argument" (AWS's own tokens
+    start with letters).
+    """
+    while (secret := secrets.token_urlsafe(nbytes)).startswith("-"):
+        pass
+    return secret
 
 
 def new_user_code() -> str:

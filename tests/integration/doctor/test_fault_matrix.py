@@ -125,7 +125,7 @@ def aws_cli_v1_logout(learner: Learner) -> None:
     aws = Path(sys.executable).parent / "aws"
     env = {**os.environ, "AWS_ENDPOINT_URL": learner.sandbox.url}
     out = subprocess.run(
-        [str(aws), "sso", "logout", "--region", "us-east-1", "--access-token", token],
+        [str(aws), "sso", "logout", "--region", "us-east-1", f"--access-token={token}"],
         env=env,
         capture_output=True,
         text=True,
