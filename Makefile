@@ -124,7 +124,7 @@ $(HUB_PROXY):
 test: $(TEST_STAMP) system-deps hub-deps
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
+	$(PY) -m pytest -p tests.lean_imports_plugin -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
 	  tests build/notebooks $(PYTEST_ARGS)
 
 clean:

@@ -28,6 +28,8 @@ SSO_KIT_PROXY_API_PORT (8001).
 import os
 import sys
 
+from sso_kit.lean_imports import launcher
+
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
 env = os.environ.get
@@ -77,6 +79,9 @@ c.Spawner.environment = {
     "SSO_KIT_LEARNER": lambda spawner: spawner.user.name,  # callables get the spawner
 }
 c.Spawner.default_url = "/lab"
+# jupyterhub-singleuser as its console script starts it, minus a format checker that costs
+# each learner's server start seconds of CPU (sso_kit/lean_imports.py): the room's burst
+c.Spawner.cmd = [sys.executable, "-c", launcher("jupyterhub.singleuser")]
 if os.getuid() == 0:  # containers and CI often run everything as root
     c.Spawner.args = ["--allow-root"]
 c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL"]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from sso_kit import __version__
 from sso_kit.cli import awscli, check, diagnose, lab, sandbox, session, tutorial, workshop
 from sso_kit.errors import SsoKitError, format_exit_codes
+from sso_kit.lean_imports import leave_out_iri_checker
 
 # The command families, in the order ``sso-kit --help`` lists them.
 FAMILIES = (
@@ -64,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # exit anyway. A command that then waits (login's polling) turns it back on. A
         # caller running main(argv) in its own process keeps its collector as it was.
         gc.disable()
+    if argv is None:
+        # this process's own command: `tutorial build/run` and `workshop preflight` import
+        # nbformat, and with it a format checker that costs seconds to load (lean_imports)
+        leave_out_iri_checker()
     if args.debug:
         from sso_kit.redaction import enable_debug_logging
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from sso_kit.files import atomic_write
 from sso_kit.home import kit_home
+from sso_kit.lean_imports import launcher
 from sso_kit.net import LOOPBACK_HOST, free_port, port_free
 
 __all__ = [
@@ -167,14 +168,9 @@ def terminal_config(
     return target
 
 
-#: ``python -c`` code that starts JupyterLab as ``python -m jupyterlab`` does, but with
-#: jsonschema's ``iri`` format checker left out: importing it (``rfc3987_syntax``, pulled in by
-#: jupyter_events) compiles some 35 Earley parsers, a second of CPU at every server start, for
-#: a format none of Jupyter's schemas uses. The tutorial runner does the same for papermill.
-LAB_LAUNCHER = (
-    "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
-    "from jupyterlab.labapp import main; sys.exit(main())"
-)
+#: ``python -c`` code that starts JupyterLab as ``python -m jupyterlab`` does, without
+#: jsonschema's ``iri`` format checker (:mod:`sso_kit.lean_imports`: seconds of CPU per start).
+LAB_LAUNCHER = launcher("jupyterlab.labapp")
 
 
 def jupyter_command(

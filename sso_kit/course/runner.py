@@ -206,21 +206,12 @@ def _loaded_code_frozen() -> Iterator[None]:
 
 
 def _import_papermill() -> Any:
-    """papermill, imported without the ``iri`` format checker jsonschema would load with it.
+    """papermill, imported without jsonschema's ``iri`` format checker
+    (:mod:`sso_kit.lean_imports`: papermill imports nbformat, nbformat jsonschema)."""
+    from sso_kit.lean_imports import without_iri_checker
 
-    papermill imports nbformat, nbformat jsonschema, and jsonschema every format checker it
-    finds; ``rfc3987_syntax`` (the ``iri`` one) compiles some 35 Earley parsers when imported,
-    seconds of CPU for a format no notebook schema uses. Marked missing while jsonschema is
-    first imported, it is skipped; a process that imported jsonschema before keeps its own.
-    """
-    blocked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import: ImportError
-    try:
+    with without_iri_checker():
         import papermill
-    finally:
-        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]
     return papermill
 
 
