@@ -68,6 +68,41 @@ def launch_chromium() -> Iterator[Callable[..., Any]]:
 _AWS_VERSIONS: dict[str, object] = {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def known_aws_versions(tmp_path_factory, worker_id) -> None:
+    """Ask every ``aws`` a test may meet (PATH's, the kit's own, the venv's) once per run.
+
+    The first xdist worker asks, under a lock and in a throw-away HOME; the others read its
+    answers. Without it each worker, and each tutorial run's HOME, asked them again: some 40
+    s of CPU per ``make test``, half of it in the bash of pyenv's ``aws`` shim.
+    """
+    from unittest import mock
+
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base  # one folder per run
+    answers = shared / "aws-versions.json"
+    with FileLock(str(answers) + ".lock"):
+        if not answers.exists():
+            home = tmp_path_factory.mktemp("aws-versions-home")
+            with mock.patch.dict(os.environ, {"HOME": str(home)}):
+                import sys
+
+                from sso_kit.aws_version import cache_path, version_output
+                from sso_kit.course.awscli import find_all
+
+                find_all()
+                venv = Path(sys.executable).parent
+                # the venv's (CLI v1, a test extra) and the CLI v2 integration tests install
+                for aws in (venv / "aws", venv.parent / "awscli-v2" / "bin" / "aws"):
+                    if os.access(aws, os.X_OK):
+                        version_output(aws)
+                known = cache_path().read_text("utf-8") if cache_path().exists() else "{}"
+            answers.write_text(known, "utf-8")
+    _keep_aws_versions(answers)
+
+
 def _seed_aws_versions(home: Path) -> Path:
     cache = home / ".sso-kit" / "aws-versions.json"
     if _AWS_VERSIONS:

@@ -148,6 +148,28 @@ def isolated_home_env(home: Path) -> dict[str, str | None]:
     return env
 
 
+def _carry_aws_versions(home: Path) -> None:
+    """What this HOME's ``aws --version`` answers were, for the run's own HOME.
+
+    The run asks every ``aws`` on PATH (steps 00 and 04, doctor), a second or more of CPU
+    each; the caller's ``~/.sso-kit`` usually knows them already. Each answer names the program
+    file it came from (:mod:`sso_kit.aws_version`), so a CLI installed or updated since is
+    asked again. A run HOME that has answers of its own keeps them.
+    """
+    from sso_kit.aws_version import cache_path
+    from sso_kit.files import atomic_write
+
+    target = home / ".sso-kit" / cache_path().name
+    try:
+        if target.exists():
+            return
+        known = cache_path().read_bytes()
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(target, known, 0o644, durable=False)
+    except OSError:
+        pass  # nothing known, or nowhere to put it: the run asks, as it would have
+
+
 def _ask_aws_versions(started: threading.Event) -> None:
     """Run the ``aws --version`` probes the notebooks make (00, 04, doctor) ahead of them.
 
@@ -271,6 +293,7 @@ def run_tutorial(
         if home is None:
             temp = tempfile.mkdtemp(prefix="sso-kit-home-")
             home = temp
+        _carry_aws_versions(Path(home))
         env.update(isolated_home_env(Path(home)))
     env["SSO_KIT_SANDBOX_URL"] = sandbox_url  # None: unset for the run, restored afterwards
     env["SSO_KIT_SANDBOX_ADMIN_KEY"] = None  # the kernels' admin calls need the secret
