@@ -111,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C and TERM stop it alike, also where a shell started it in the background with
+    # SIGINT ignored (Python then never raises KeyboardInterrupt), as `workshop start` does
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
     state_path = None
     try:
         for operation, kind in faults:

@@ -126,12 +126,17 @@ def _shielded() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM/SIGHUP like Ctrl-C so every way of stopping runs the same clean-up."""
+    """Treat SIGTERM/SIGHUP like Ctrl-C so every way of stopping runs the same clean-up.
+
+    SIGINT is set too: a shell that starts a command in the background ignores SIGINT for it,
+    and Python then never turns Ctrl-C (or ``kill -INT``) into KeyboardInterrupt.
+    """
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    sigs = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {sig: signal.signal(sig, interrupt) for sig in sigs}
     try:
         yield
     finally:

@@ -76,6 +76,12 @@ def lab_env(isolated_aws_home, tmp_path):
     return env, notebooks
 
 
+def _background_shell() -> None:
+    """What a shell gives a command it starts with ``&``: SIGINT ignored (Python then never
+    raises KeyboardInterrupt); the lab must stop on SIGINT all the same."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _start(env: dict, notebooks: Path, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
@@ -93,6 +99,7 @@ def _start(env: dict, notebooks: Path, port: int) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_background_shell,
     )
 
 

@@ -31,13 +31,16 @@ def wait_for(path, timeout: float = 60.0) -> dict:
     raise AssertionError(f"{path} never appeared")
 
 
-def test_foreground_command_prints_details_and_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("sigint", ["default", "ignored"])  # "ignored": started by `cmd &`
+def test_foreground_command_prints_details_and_stops_cleanly_on_ctrl_c(tmp_path, sigint):
     state = tmp_path / "sandbox.json"
+    handler = signal.SIG_IGN if sigint == "ignored" else signal.SIG_DFL
     process = subprocess.Popen(
         [sys.executable, "-m", "sso_kit", "sandbox", "--port", "0", "--state-file", str(state)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, handler),
     )
     try:
         data = wait_for(state)
