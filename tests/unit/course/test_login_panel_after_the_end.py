@@ -10,6 +10,7 @@ import pytest
 
 from sso_kit.errors import AuthorizationDeniedError, LoginError, ProfileNotFoundError
 from sso_kit.ui.login_panel import LoginPanel
+from sso_kit.ui.session import SessionState
 
 
 class Flow:
@@ -55,7 +56,13 @@ class Flow:
 
 
 def panel_for(flow) -> LoginPanel:
-    return LoginPanel("sso-kit-tutorial", device_login=lambda p, s: flow, tick=0.01)
+    """A panel over a session state of its own, which nothing refreshes behind the test's
+    back: the kernel-wide shared one follows the cache files, and the fake flow writes none,
+    so a refresh after a fake success would rightly say "Logged out" (it did, now and then,
+    when the shared state's watcher saw this test's HOME replace the previous test's)."""
+    state = SessionState("sso-kit-tutorial", status=lambda p, s: SimpleNamespace(
+        message="not logged in", logged_in=False, sso_session=None))  # fmt: skip
+    return LoginPanel("sso-kit-tutorial", device_login=lambda p, s: flow, tick=0.01, state=state)
 
 
 def assert_cleared(panel: LoginPanel) -> None:
