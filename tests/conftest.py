@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,6 @@ def known_aws_versions(tmp_path_factory, worker_id) -> None:
         if not answers.exists():
             home = tmp_path_factory.mktemp("aws-versions-home")
             with mock.patch.dict(os.environ, {"HOME": str(home)}):
-                import sys
-
                 from sso_kit.aws_version import cache_path, version_output
                 from sso_kit.course.awscli import find_all
 
