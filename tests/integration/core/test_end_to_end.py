@@ -87,13 +87,26 @@ def test_denied_login_raises_and_writes_nothing(sandbox, isolated_aws_home):
     assert not cache.token_cache_path(SESSION).exists()
 
 
-def test_two_concurrent_logins_open_one_authorization(sandbox, isolated_aws_home):
+def test_two_concurrent_logins_open_one_authorization(sandbox, isolated_aws_home, monkeypatch):
     configure_for(sandbox)
     pendings, results = [], []
     approved = threading.Event()
+    # the logins overlap for sure: the first approves only once the second is at the lock
+    # (a login that starts after the first one's token is written rightly logs in again,
+    # with force; on a busy machine the second thread sometimes started that late)
+    at_the_lock = threading.Semaphore(0)
+    real_acquire = DeviceLogin.acquire
+
+    def acquire(self, *args, **kwargs):
+        at_the_lock.release()
+        return real_acquire(self, *args, **kwargs)
+
+    monkeypatch.setattr(DeviceLogin, "acquire", acquire)
 
     def on_pending(p):
         pendings.append(p)
+        for _ in range(2):
+            assert at_the_lock.acquire(timeout=60), "a login never reached the lock"
         sandbox.approve(p.user_code)
         approved.set()
 
