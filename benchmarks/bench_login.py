@@ -8,6 +8,12 @@
 * ``boto3, reused``: the same five calls with one boto3 session and its sso-oidc/sso clients
   made once (an S3 client per run, for the new credentials): what the SDK costs when clients
   are not rebuilt per call — the reference for how close sso_kit could get.
+* ``botocore alone``: the five calls on botocore clients that are all built once, the S3
+  client included (with the first run's role credentials, still valid): no session, no
+  config, no caches, no new client per run. Not a login anyone can run (a real one gets new
+  credentials, so a new or refreshed S3 client); it is botocore's own per-call cost, the
+  least a login made with the SDK's clients can take, shown so that the 2× goal can be read
+  against it.
 * ``aws s3 ls``: the PyPI ``aws`` CLI as a process, reading the config and token cache sso_kit
   wrote (it does GetRoleCredentials + ListBuckets itself; the login is sso_kit's).
 * CLI path: ``sso-kit login --force`` + ``sso-kit ls`` as two processes against
@@ -45,6 +51,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bare_http import ACCOUNT, ROLE, BareClient
 from benchmarks.common import REPO, VENV_BIN, Row, home_env, ratio
@@ -100,6 +107,10 @@ def run(quick: bool, workdir: Path) -> list[Row]:
             headline=True),
         Row(NAME, "floor, a new connection per call", fresh * 1000, "ms", ratio(fresh, floor),
             note=f"median of {runs}; the same client closing after each response", headline=True),
+        Row(NAME, "reference: botocore alone, every client built once (S3's too)",
+            medians["botocore_alone"] * 1000, "ms", ratio(medians["botocore_alone"], floor),
+            note=f"median of {runs}; the SDK's own cost of the five calls, no login around "
+            "them", headline=True),
         *cli_path,
     ]  # fmt: skip
 
@@ -201,17 +212,20 @@ def _worker(url: str, start_url: str, sso_region: str, runs: int) -> dict[str, f
     floor_client = BareClient(url, start_url, sso_region)
     fresh_client = BareClient(url, start_url, sso_region, new_connections=True)
     reused_flow = _boto3_reused(url, start_url, sso_region)
+    botocore_flow = _botocore_alone(url, start_url, sso_region)
     try:
         floor_client.full_flow()  # warm-up: moto loads its backends on first use
         wipe()
         kit_flow()  # warm-up: first imports of boto3/botocore
         reused_flow()
+        botocore_flow()
         _settle(config_path())
         medians = _interleaved(
             {
                 "floor": (None, floor_client.full_flow),
                 "floor_new_connections": (None, fresh_client.full_flow),
                 "boto3_reused": (None, reused_flow),
+                "botocore_alone": (None, botocore_flow),
                 "sso_kit": (wipe, kit_flow),  # last in each round: leaves a token for `aws s3 ls`
             },
             runs,
@@ -288,6 +302,48 @@ def _boto3_reused(url: str, start_url: str, sso_region: str) -> Callable[[], Non
             aws_secret_access_key=creds["secretAccessKey"],
             aws_session_token=creds["sessionToken"],
         ).list_buckets()
+
+    return flow
+
+
+def _botocore_alone(url: str, start_url: str, sso_region: str) -> Callable[[], None]:
+    """The five calls on botocore clients built once, S3's with the first run's credentials."""
+    import botocore.session
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    from benchmarks.bare_http import DEVICE_GRANT
+
+    session = botocore.session.get_session()
+    unsigned = Config(signature_version=UNSIGNED)
+    oidc = session.create_client(
+        "sso-oidc", region_name=sso_region, endpoint_url=url, config=unsigned
+    )
+    portal = session.create_client("sso", region_name=sso_region, endpoint_url=url, config=unsigned)
+    s3: list[Any] = []
+
+    def flow() -> None:
+        reg = oidc.register_client(
+            clientName="bench-botocore", clientType="public", scopes=["sso:account:access"]
+        )
+        secret = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
+        auth = oidc.start_device_authorization(startUrl=start_url, **secret)
+        token = oidc.create_token(grantType=DEVICE_GRANT, deviceCode=auth["deviceCode"], **secret)
+        creds = portal.get_role_credentials(
+            accessToken=token["accessToken"], accountId=ACCOUNT, roleName=ROLE
+        )["roleCredentials"]
+        if not s3:  # built once: the first run's role credentials outlast the benchmark
+            s3.append(
+                session.create_client(
+                    "s3",
+                    region_name="us-east-1",
+                    endpoint_url=url,
+                    aws_access_key_id=creds["accessKeyId"],
+                    aws_secret_access_key=creds["secretAccessKey"],
+                    aws_session_token=creds["sessionToken"],
+                )
+            )
+        s3[0].list_buckets()
 
     return flow
 

@@ -63,9 +63,10 @@ def test_each_benchmark_reports_what_the_issue_asks_for(quick_results):
     _, document, _ = quick_results
     cases = {(r["benchmark"], r["case"]): r for r in document["rows"]}
     login = [r for (b, _), r in cases.items() if b == "login→buckets"]
-    assert len(login) == 9 and all(r["value"] is not None for r in login), login
+    assert len(login) == 10 and all(r["value"] is not None for r in login), login
     assert login[0]["ratio"] == 1.0 and login[1]["goal"] == "≤ 2× floor"
     assert login[4]["case"] == "floor, a new connection per call"
+    assert login[5]["case"].startswith("reference: botocore alone")
     cli_path = cases[("login→buckets", "CLI path: `sso-kit login --force` + `sso-kit ls`")]
     assert cli_path["goal"] == "≤ 0.5× CLI v2" and cli_path["ratio"] > 0
     capacity = [c for b, c in cases if b == "sandbox capacity"]
