@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from sso_kit.lean_imports import launcher
 from sso_kit.sandbox import Sandbox
 from sso_kit.sandbox.admin.auth import SECRET_HEADER
 
@@ -39,10 +40,11 @@ def jupyter(tmp_path) -> Iterator[tuple[str, str]]:
         env[name] = str(tmp_path / name.lower())
     for name in ("SSO_KIT_SANDBOX_URL", "SSO_KIT_SANDBOX_ADMIN_KEY", "JUPYTERHUB_SERVICE_PREFIX"):
         env.pop(name, None)
+    # started as `sso-kit lab` starts its server: without jsonschema's `iri` checker (3 s of CPU)
     cmd = [
         sys.executable,
-        "-m",
-        "jupyter_server",
+        "-c",
+        launcher("jupyter_server.serverapp"),
         "--no-browser",
         "--ip=127.0.0.1",
         f"--port={port}",
