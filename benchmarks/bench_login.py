@@ -272,13 +272,26 @@ def _interleaved(
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
+def _role_credentials(oidc: Any, portal: Any, start_url: str, client_name: str) -> Any:
+    """The first four calls on the given SDK clients: register, authorize, token, role keys."""
+    from benchmarks.bare_http import DEVICE_GRANT
+
+    reg = oidc.register_client(
+        clientName=client_name, clientType="public", scopes=["sso:account:access"]
+    )
+    secret = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
+    auth = oidc.start_device_authorization(startUrl=start_url, **secret)
+    token = oidc.create_token(grantType=DEVICE_GRANT, deviceCode=auth["deviceCode"], **secret)
+    return portal.get_role_credentials(
+        accessToken=token["accessToken"], accountId=ACCOUNT, roleName=ROLE
+    )["roleCredentials"]
+
+
 def _boto3_reused(url: str, start_url: str, sso_region: str) -> Callable[[], None]:
     """The flow with one boto3 session whose sso-oidc and sso clients are built once."""
     import boto3
     from botocore import UNSIGNED
     from botocore.config import Config
-
-    from benchmarks.bare_http import DEVICE_GRANT
 
     session = boto3.Session(region_name=sso_region)
     unsigned = Config(signature_version=UNSIGNED)
@@ -286,15 +299,7 @@ def _boto3_reused(url: str, start_url: str, sso_region: str) -> Callable[[], Non
     portal = session.client("sso", endpoint_url=url, config=unsigned)
 
     def flow() -> None:
-        reg = oidc.register_client(
-            clientName="bench-reused", clientType="public", scopes=["sso:account:access"]
-        )
-        secret = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
-        auth = oidc.start_device_authorization(startUrl=start_url, **secret)
-        token = oidc.create_token(grantType=DEVICE_GRANT, deviceCode=auth["deviceCode"], **secret)
-        creds = portal.get_role_credentials(
-            accessToken=token["accessToken"], accountId=ACCOUNT, roleName=ROLE
-        )["roleCredentials"]
+        creds = _role_credentials(oidc, portal, start_url, "bench-reused")
         session.client(
             "s3",
             endpoint_url=url,
@@ -312,8 +317,6 @@ def _botocore_alone(url: str, start_url: str, sso_region: str) -> Callable[[], N
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    from benchmarks.bare_http import DEVICE_GRANT
-
     session = botocore.session.get_session()
     unsigned = Config(signature_version=UNSIGNED)
     oidc = session.create_client(
@@ -323,15 +326,7 @@ def _botocore_alone(url: str, start_url: str, sso_region: str) -> Callable[[], N
     s3: list[Any] = []
 
     def flow() -> None:
-        reg = oidc.register_client(
-            clientName="bench-botocore", clientType="public", scopes=["sso:account:access"]
-        )
-        secret = {"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]}
-        auth = oidc.start_device_authorization(startUrl=start_url, **secret)
-        token = oidc.create_token(grantType=DEVICE_GRANT, deviceCode=auth["deviceCode"], **secret)
-        creds = portal.get_role_credentials(
-            accessToken=token["accessToken"], accountId=ACCOUNT, roleName=ROLE
-        )["roleCredentials"]
+        creds = _role_credentials(oidc, portal, start_url, "bench-botocore")
         if not s3:  # built once: the first run's role credentials outlast the benchmark
             s3.append(
                 session.create_client(
